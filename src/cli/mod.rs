@@ -1,0 +1,228 @@
+//! The command line: `map`, `check`, `hash` (and `gui`), a thin layer over [`crate::core`].
+//!
+//! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent, 1
+//! when at least one has an error diagnostic, 2 for usage errors, unreadable input or an
+//! invalid mapping config.
+
+mod check;
+mod hash;
+
+use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::core::config;
+use crate::core::event::{self, SourceEvent};
+use crate::core::mapping::Mapping;
+use crate::core::preset::{Preset, builtin_presets};
+
+/// pinspect: see exactly what the Commanders Act → Pinterest Conversions API destination sends.
+#[derive(Debug, Parser)]
+#[command(name = "pinspect", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; without a command the GUI opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the GUI with these event files loaded.
+    Gui {
+        /// Event files (JSON, JSON array or NDJSON).
+        files: Vec<PathBuf>,
+    },
+
+    /// Print the Pinterest request body {"data":[...]} for the events.
+    Map(MapArgs),
+
+    /// Print the inspection report: payload, diagnostics and trace of every event.
+    Check(CommonArgs),
+
+    /// Print the normalized value and SHA-256 of a value, as the mapping would.
+    Hash(hash::HashArgs),
+}
+
+/// Options shared by the commands that read events.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// A mapping config file (pinspect-mapping/1).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The preset to start from (overrides the config's).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+
+    /// The Pinterest ad account id (overrides the config's).
+    #[arg(long, value_name = "ID")]
+    pub advertiser_id: Option<String>,
+
+    /// Default country for national phone numbers, e.g. FR (overrides the config's).
+    #[arg(long, value_name = "CC")]
+    pub default_phone_country: Option<String>,
+
+    /// The clock for time checks, in Unix seconds (default: now), for reproducible results.
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    pub now: Option<i64>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Event files (JSON object, JSON array or NDJSON); `-` reads stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+}
+
+/// Options of `map`.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Also emit events that have error diagnostics.
+    #[arg(long)]
+    pub include_errors: bool,
+
+    /// The options shared with `check`.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For scripts; a stable contract.
+    Json,
+}
+
+/// Exit status: every event can be sent.
+pub const EXIT_OK: u8 = 0;
+
+/// Exit status: at least one event has an error diagnostic.
+pub const EXIT_ERRORS: u8 = 1;
+
+/// Exit status: usage error, unreadable input or invalid mapping config.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs a CLI command (not `gui`).
+pub fn run(command: Command) -> ExitCode {
+    let status = match command {
+        Command::Gui { .. } => EXIT_USAGE,
+        Command::Map(args) => check::map(&args),
+        Command::Check(args) => check::check(&args),
+        Command::Hash(args) => hash::hash(&args),
+    };
+    ExitCode::from(status)
+}
+
+/// Events read from every input, and whether any input failed.
+pub struct Inputs {
+    /// The events, in input order.
+    pub events: Vec<SourceEvent>,
+
+    /// Whether some input could not be read at all.
+    pub failed: bool,
+}
+
+/// Reads every input; each problem is reported on stderr, and good inputs are still used.
+pub fn load_inputs(files: &[String]) -> Inputs {
+    let mut inputs = Inputs {
+        events: Vec::new(),
+        failed: false,
+    };
+    for file in files {
+        let loaded = if file == "-" {
+            let mut bytes = Vec::new();
+            match std::io::stdin().read_to_end(&mut bytes) {
+                Ok(_) => event::parse_bytes("stdin", &bytes),
+                Err(err) => Err(event::LoadError::Io {
+                    source_name: "stdin".to_owned(),
+                    err,
+                }),
+            }
+        } else {
+            event::load_file(std::path::Path::new(file))
+        };
+        match loaded {
+            Ok(events) => {
+                for event in events {
+                    if let Some(problem) = &event.problem {
+                        message(&format!("{}: {}", event.origin, problem.message));
+                    }
+                    let position = inputs.events.len();
+                    inputs.events.push(SourceEvent {
+                        origin: event::Origin {
+                            position,
+                            ..event.origin
+                        },
+                        ..event
+                    });
+                }
+            }
+            Err(err) => {
+                message(&format!("error: {err}"));
+                inputs.failed = true;
+            }
+        }
+    }
+    inputs
+}
+
+/// The mapping from `--config`, `--preset` and the setting flags. The problem has been
+/// reported on stderr when this returns `Err` with the exit status to use.
+pub fn load_mapping(args: &CommonArgs) -> Result<Mapping, u8> {
+    let mut mapping = match &args.config {
+        Some(path) => config::load_config(path).map_err(|err| {
+            message(&format!("error: {err}"));
+            EXIT_USAGE
+        })?,
+        None => Mapping::default(),
+    };
+    if let Some(preset) = &args.preset {
+        if Preset::builtin(preset).is_none() {
+            let names: Vec<&str> = builtin_presets().iter().map(|p| p.name.as_str()).collect();
+            message(&format!(
+                "error: unknown preset {preset:?}; the presets are {}",
+                names.join(", ")
+            ));
+            return Err(EXIT_USAGE);
+        }
+        mapping.preset.clone_from(preset);
+    }
+    if let Some(id) = &args.advertiser_id {
+        mapping.settings.advertiser_id.clone_from(id);
+    }
+    if let Some(country) = &args.default_phone_country {
+        if rust_iso3166::from_alpha2(&country.trim().to_ascii_uppercase()).is_none() {
+            message(&format!(
+                "error: --default-phone-country {country:?} is not an ISO 3166-1 alpha-2 code such as FR"
+            ));
+            return Err(EXIT_USAGE);
+        }
+        mapping.settings.default_phone_country = Some(country.trim().to_ascii_uppercase());
+    }
+    Ok(mapping)
+}
+
+/// `--now`, or the system clock.
+pub fn now(args: &CommonArgs) -> i64 {
+    args.now
+        .unwrap_or_else(|| jiff::Timestamp::now().as_second())
+}
+
+/// Writes a result to stdout; a closed pipe (`pinspect check … | head`) is not an error.
+pub fn output(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Writes a message line to stderr.
+pub fn message(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{text}");
+}

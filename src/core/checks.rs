@@ -1,0 +1,444 @@
+//! Checks that look at a whole payload (or at several events) rather than one field: the
+//! identity rule, required fields, money consistency, catalog ids, privacy flags, personal
+//! data in clear text, the event-time window and duplicate event ids.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::diagnostics::{Code, Diagnostic};
+use super::inspect::{FieldOutcome, Inspection};
+use super::normalize::{self, Finding};
+
+/// Seconds Pinterest tolerates in the future (clock skew); beyond this an event is rejected.
+pub const FUTURE_TOLERANCE_SECS: i64 = 60;
+
+/// Pinterest rejects events older than this.
+pub const MAX_AGE_SECS: i64 = 7 * 24 * 3600;
+
+/// Events older than this are reported as offline conversions.
+pub const LATE_AFTER_SECS: i64 = 3600;
+
+/// Findings about an event time relative to `now`.
+pub fn time_window(seconds: i64, now: i64) -> Vec<Finding> {
+    let age = now - seconds;
+    let when = jiff::Timestamp::from_second(seconds)
+        .map_or_else(|_| seconds.to_string(), |t| t.to_string());
+    if age < -FUTURE_TOLERANCE_SECS {
+        return vec![Finding::new(
+            Code::EventTimeFuture,
+            format!(
+                "{when} is {} in the future; Pinterest rejects events from the future. Check the clock and the timestamp unit",
+                duration(-age)
+            ),
+        )];
+    }
+    if age > MAX_AGE_SECS {
+        return vec![Finding::new(
+            Code::EventTimeTooOld,
+            format!(
+                "{when} is {} old; Pinterest rejects events older than 7 days",
+                duration(age)
+            ),
+        )];
+    }
+    if age > LATE_AFTER_SECS {
+        return vec![Finding::new(
+            Code::EventTimeLate,
+            format!(
+                "{when} is {} old; events more than an hour old are reported as offline conversions",
+                duration(age)
+            ),
+        )];
+    }
+    Vec::new()
+}
+
+fn duration(seconds: i64) -> String {
+    match seconds {
+        s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
+        s if s >= 7_200 => format!("{} hours", s / 3_600),
+        s if s >= 120 => format!("{} minutes", s / 60),
+        s => format!("{s} seconds"),
+    }
+}
+
+/// The checks that need the finished payload.
+pub fn event_checks(
+    payload: &Value,
+    outcomes: &BTreeMap<String, FieldOutcome>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    required_fields(payload, outcomes, diagnostics);
+    identity(payload, outcomes, diagnostics);
+    money(payload, diagnostics);
+    catalog_ids(payload, diagnostics);
+    privacy_flags(payload, diagnostics);
+    personal_data_in_clear(payload, diagnostics);
+}
+
+fn tried_text(outcomes: &BTreeMap<String, FieldOutcome>, field: &str) -> String {
+    match outcomes.get(field) {
+        Some(outcome) if outcome.skipped => "your override skips it".to_owned(),
+        Some(FieldOutcome {
+            source: Some(source),
+            ..
+        }) => format!("{source} had a value, but it was not usable (see the {field} row)"),
+        Some(outcome) if !outcome.tried.is_empty() => {
+            format!("nothing in {}", outcome.tried.join(", "))
+        }
+        _ => "no source is mapped to it".to_owned(),
+    }
+}
+
+fn required_fields(
+    payload: &Value,
+    outcomes: &BTreeMap<String, FieldOutcome>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if payload.get("event_id").is_none() {
+        diagnostics.push(Diagnostic::new(
+            Code::EventIdMissing,
+            "event_id",
+            format!(
+                "no event_id ({}); Pinterest requires it and uses it to deduplicate tag and API events",
+                tried_text(outcomes, "event_id")
+            ),
+        ));
+    }
+    if payload.get("event_time").is_none() && !has_error(diagnostics, "event_time") {
+        diagnostics.push(Diagnostic::new(
+            Code::EventTimeMissing,
+            "event_time",
+            format!(
+                "no event time ({}); Pinterest requires event_time in Unix seconds",
+                tried_text(outcomes, "event_time")
+            ),
+        ));
+    }
+}
+
+fn has_error(diagnostics: &[Diagnostic], field: &str) -> bool {
+    diagnostics
+        .iter()
+        .any(|d| d.severity == super::diagnostics::Severity::Error && d.is_about(field))
+}
+
+fn identity(
+    payload: &Value,
+    outcomes: &BTreeMap<String, FieldOutcome>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let user_data = &payload["user_data"];
+    let has = |key: &str| user_data.get(key).is_some();
+    if has("em") || has("hashed_maids") || (has("client_ip_address") && has("client_user_agent")) {
+        return;
+    }
+
+    let status = |key: &str| {
+        let field = format!("user_data.{key}");
+        if has(key) {
+            format!("{key} is set")
+        } else {
+            format!("{key}: {}", tried_text(outcomes, &field))
+        }
+    };
+    diagnostics.push(Diagnostic::new(
+        Code::IdentityMissing,
+        "user_data",
+        format!(
+            "user_data needs em, or hashed_maids, or both client_ip_address and client_user_agent; Pinterest rejects the event without one. {}; {}; {}; {}",
+            status("em"),
+            status("hashed_maids"),
+            status("client_ip_address"),
+            status("client_user_agent"),
+        ),
+    ));
+}
+
+fn decimal(value: &Value) -> Option<f64> {
+    value
+        .as_str()?
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+}
+
+fn money(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
+    let custom = &payload["custom_data"];
+    let value = custom.get("value").and_then(decimal);
+    let is_checkout = payload["event_name"] == "checkout";
+
+    if value.is_some() && custom.get("currency").is_none() {
+        diagnostics.push(Diagnostic::new(
+            Code::CurrencyMissing,
+            "custom_data.currency",
+            "value is sent without a currency, so Pinterest reads it in the ad account's currency; map currency",
+        ));
+    }
+
+    if is_checkout && value == Some(0.0) {
+        diagnostics.push(Diagnostic::new(
+            Code::ValueZeroCheckout,
+            "custom_data.value",
+            "this checkout has value 0, so it reports no revenue (ROAS will be wrong)",
+        ));
+    }
+
+    let contents = custom
+        .get("contents")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let lines: Option<Vec<(f64, i64)>> = contents
+        .iter()
+        .map(|item| {
+            let price = item.get("item_price").and_then(decimal)?;
+            let quantity = item.get("quantity").and_then(Value::as_i64)?;
+            Some((price, quantity))
+        })
+        .collect();
+
+    if let (Some(value), Some(lines)) = (value, &lines)
+        && !lines.is_empty()
+    {
+        #[expect(clippy::cast_precision_loss, reason = "quantities are small")]
+        let total: f64 = lines
+            .iter()
+            .map(|(price, quantity)| price * *quantity as f64)
+            .sum();
+        if (total - value).abs() > 0.01 + value.abs() * 1e-9 {
+            diagnostics.push(Diagnostic::new(
+                Code::ValueMismatch,
+                "custom_data.value",
+                format!("value is {value} but the items add up to {total:.2} (item_price × quantity); fine if value excludes tax, shipping or discounts on purpose, otherwise check which total is mapped"),
+            ));
+        }
+    }
+
+    let quantities: i64 = contents
+        .iter()
+        .filter_map(|item| item.get("quantity").and_then(Value::as_i64))
+        .sum();
+    if let Some(num_items) = custom.get("num_items").and_then(Value::as_i64)
+        && usize::try_from(num_items).ok() == Some(contents.len())
+        && quantities > num_items
+    {
+        diagnostics.push(Diagnostic::new(
+            Code::NumItemsLines,
+            "custom_data.num_items",
+            format!("num_items is {num_items}, the number of item lines, while the quantities add up to {quantities}; Pinterest reads num_items as the number of products"),
+        ));
+    }
+}
+
+fn catalog_ids(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
+    let name = payload["event_name"].as_str().unwrap_or_default();
+    if matches!(name, "checkout" | "add_to_cart")
+        && payload["custom_data"].get("content_ids").is_none()
+    {
+        diagnostics.push(Diagnostic::new(
+            Code::ContentIdsMissing,
+            "custom_data.content_ids",
+            format!(
+                "a {name} without content_ids cannot be tied to catalog products; map items[*].id"
+            ),
+        ));
+    }
+}
+
+fn privacy_flags(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
+    let opt_out_type = payload["custom_data"]["opt_out_type"]
+        .as_str()
+        .unwrap_or_default();
+    let ldp = opt_out_type
+        .split(',')
+        .any(|flag| flag.trim().eq_ignore_ascii_case("ldp"));
+    let user_data = &payload["user_data"];
+    if ldp && (user_data.get("st").is_none() || user_data.get("country").is_none()) {
+        diagnostics.push(Diagnostic::new(
+            Code::LdpWithoutLocation,
+            "custom_data.opt_out_type",
+            "LDP (limited data processing) is set but st or country is missing; Pinterest applies LDP by state, so send both when you know them",
+        ));
+    }
+}
+
+/// Fields sent in clear text that are worth scanning for e-mails and phone numbers.
+fn personal_data_in_clear(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
+    let mut texts: Vec<(String, &str)> = Vec::new();
+    collect_texts(payload, String::new(), &mut texts);
+    for (field, text) in texts {
+        if field.starts_with("user_data.") || field == "event_name" || field == "event_id" {
+            continue;
+        }
+        if let Some(what) = normalize::personal_data_in(text) {
+            diagnostics.push(Diagnostic::new(
+                Code::PiiClearText,
+                &field,
+                format!("{field} contains {what} in clear text; Pinterest does not hash this field. Remove it from the value (for a URL, from its query string)"),
+            ));
+        }
+    }
+}
+
+fn collect_texts<'a>(value: &'a Value, path: String, out: &mut Vec<(String, &'a str)>) {
+    match value {
+        Value::String(text) => out.push((path, text)),
+        Value::Object(map) => {
+            for (key, child) in map {
+                let child_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                collect_texts(child, child_path, out);
+            }
+        }
+        Value::Array(elements) if !path.starts_with("user_data") => {
+            for (index, element) in elements.iter().enumerate() {
+                collect_texts(element, format!("{path}[{index}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Flags event ids shared by events that carry different order ids: Pinterest would keep one
+/// and drop the others as duplicates.
+pub fn duplicate_event_ids(inspections: &mut [Inspection]) {
+    let mut by_id: BTreeMap<String, Vec<(usize, Option<String>)>> = BTreeMap::new();
+    for (position, inspection) in inspections.iter().enumerate() {
+        let Some(payload) = &inspection.payload else {
+            continue;
+        };
+        let Some(event_id) = payload["event_id"].as_str() else {
+            continue;
+        };
+        let order = payload["custom_data"]["order_id"]
+            .as_str()
+            .map(str::to_owned);
+        by_id
+            .entry(event_id.to_owned())
+            .or_default()
+            .push((position, order));
+    }
+
+    for (event_id, members) in by_id {
+        let mut orders: Vec<&str> = members.iter().filter_map(|(_, o)| o.as_deref()).collect();
+        orders.sort_unstable();
+        orders.dedup();
+        if orders.len() < 2 {
+            continue;
+        }
+        let indexes: Vec<String> = members
+            .iter()
+            .map(|(position, _)| inspections[*position].index.to_string())
+            .collect();
+        for (position, _) in &members {
+            inspections[*position].diagnostics.push(Diagnostic::new(
+                Code::EventIdDuplicate,
+                "event_id",
+                format!(
+                    "event_id {event_id:?} is shared by events {} with different orders ({}); Pinterest keeps one and drops the others as duplicates",
+                    indexes.join(", "),
+                    orders.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::core::event::SourceEvent;
+    use crate::core::inspect::inspect_all;
+    use crate::core::mapping::Mapping;
+
+    const NOW: i64 = 1_744_956_000;
+
+    fn codes_of(body: Value) -> Vec<&'static str> {
+        let events = [SourceEvent::new("t", 0, body)];
+        inspect_all(&events, &Mapping::default(), NOW)[0]
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn time_window_edges() {
+        assert!(time_window(NOW, NOW).is_empty());
+        assert!(time_window(NOW + FUTURE_TOLERANCE_SECS, NOW).is_empty());
+        assert_eq!(time_window(NOW + 61, NOW)[0].code, Code::EventTimeFuture);
+        assert_eq!(
+            time_window(NOW - MAX_AGE_SECS - 1, NOW)[0].code,
+            Code::EventTimeTooOld
+        );
+        assert_eq!(time_window(NOW - 7200, NOW)[0].code, Code::EventTimeLate);
+    }
+
+    #[test]
+    fn money_checks() {
+        let base = |value: Value, items: Value| {
+            json!({"event_name": "purchase", "value": value, "currency": "EUR", "items": items,
+                "user": {"email": "a@b.co"},
+                "context": {"event_id": "e", "event_timestamp": NOW}})
+        };
+        let items = json!([{"id": "A", "quantity": 3, "product": {"price": 10}}]);
+        let mismatch = codes_of(base(json!(20), items.clone()));
+        assert!(mismatch.contains(&"value.mismatch"), "{mismatch:?}");
+        assert!(mismatch.contains(&"num_items.lines"), "{mismatch:?}");
+        let zero = codes_of(base(json!(0), json!([])));
+        assert!(zero.contains(&"value.zero_checkout"), "{zero:?}");
+        assert!(zero.contains(&"content_ids.missing"), "{zero:?}");
+        let fine = codes_of(base(
+            json!(30),
+            json!([{"id": "A", "quantity": 1, "product": {"price": 30}}]),
+        ));
+        assert!(!fine.iter().any(|c| c.starts_with("value.")), "{fine:?}");
+    }
+
+    #[test]
+    fn duplicate_ids_across_orders() {
+        let event = |order: &str| {
+            SourceEvent::new(
+                "t",
+                0,
+                json!({"event_name": "purchase", "id": order,
+                "context": {"event_id": "same", "event_timestamp": NOW}}),
+            )
+        };
+        let inspections = inspect_all(
+            &[event("A"), event("B"), event("A")],
+            &Mapping::default(),
+            NOW,
+        );
+        for inspection in &inspections {
+            assert!(
+                inspection
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::EventIdDuplicate)
+            );
+        }
+        let retries = inspect_all(&[event("A"), event("A")], &Mapping::default(), NOW);
+        assert!(
+            !retries[0]
+                .diagnostics
+                .iter()
+                .any(|d| d.code == Code::EventIdDuplicate)
+        );
+    }
+
+    #[test]
+    fn ldp_without_location() {
+        let codes = codes_of(json!({"event_name": "page_view",
+            "partners": {"pinterest": {"opt_out_type": "LDP"}},
+            "context": {"event_id": "e", "event_timestamp": NOW}}));
+        assert!(codes.contains(&"opt_out_type.ldp_location"), "{codes:?}");
+    }
+}

@@ -1,0 +1,1035 @@
+//! The mapping engine: one Commanders Act event in, the Pinterest payload, its diagnostics and a
+//! trace of every field out.
+//!
+//! The same function feeds `pinspect map`, `pinspect check`, the GUI and the request sender, so
+//! what a user inspects is byte for byte what is sent.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::checks;
+use super::diagnostics::{Code, Diagnostic, Severity};
+use super::event::SourceEvent;
+use super::fields::{self, FieldKind, FieldSpec};
+use super::mapping::{EventNameResolution, Mapping, Rule, RuleOrigin, RuleValue};
+use super::normalize::{self, Normalized, Step, is_missing};
+use super::preset::{Derivation, Source};
+use super::schema;
+use super::settings::UnmappedEvents;
+
+/// Everything pinspect knows about one event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspection {
+    /// Position in the input (across all files).
+    pub index: usize,
+
+    /// The source `event_name`, if it is a string.
+    pub source_event_name: Option<String>,
+
+    /// The Pinterest event name, if the event is mapped.
+    pub event_name: Option<String>,
+
+    /// The Pinterest event as `map` emits it; `None` when the event is skipped or unreadable.
+    pub payload: Option<Value>,
+
+    /// Every finding, in field order.
+    pub diagnostics: Vec<Diagnostic>,
+
+    /// How each field was filled.
+    pub trace: Vec<TraceEntry>,
+}
+
+impl Inspection {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Whether the event would be sent by default: it has a payload and no error.
+    pub fn is_sendable(&self) -> bool {
+        self.payload.is_some() && !self.has_errors()
+    }
+
+    /// The worst severity among the diagnostics.
+    pub fn worst(&self) -> Option<Severity> {
+        self.diagnostics.iter().map(|d| d.severity).max()
+    }
+}
+
+/// How a field's rule was applied to one event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraceEntry {
+    /// Pinterest field path, with item indexes: `custom_data.contents[1].quantity`.
+    pub field: String,
+
+    /// `preset`, `override`, `constant` or `skipped`.
+    pub rule: &'static str,
+
+    /// The source that won, in source-expression form; `None` when nothing was found.
+    pub source: Option<String>,
+
+    /// Every source considered, in order.
+    pub tried: Vec<String>,
+
+    /// The value found at the winning source.
+    pub raw: Option<Value>,
+
+    /// Each normalization rule applied and its result.
+    pub steps: Vec<Step>,
+
+    /// The clear value before hashing (hashed fields) or the converted value.
+    pub normalized: Option<Value>,
+
+    /// What is in the payload.
+    pub sent: Option<Value>,
+}
+
+/// Inspects every event, with the checks that need several events (duplicate event ids).
+pub fn inspect_all(events: &[SourceEvent], mapping: &Mapping, now: i64) -> Vec<Inspection> {
+    let rules = mapping.rules();
+    let mut inspections: Vec<Inspection> = events
+        .iter()
+        .enumerate()
+        .map(|(index, event)| inspect_with_rules(event, index, mapping, &rules, now))
+        .collect();
+    checks::duplicate_event_ids(&mut inspections);
+    inspections
+}
+
+/// Inspects one event.
+pub fn inspect(event: &SourceEvent, index: usize, mapping: &Mapping, now: i64) -> Inspection {
+    inspect_with_rules(event, index, mapping, &mapping.rules(), now)
+}
+
+fn inspect_with_rules(
+    event: &SourceEvent,
+    index: usize,
+    mapping: &Mapping,
+    rules: &[Rule],
+    now: i64,
+) -> Inspection {
+    let source_event_name = event.event_name().map(str::to_owned);
+    let mut inspection = Inspection {
+        index,
+        source_event_name: source_event_name.clone(),
+        event_name: None,
+        payload: None,
+        diagnostics: Vec::new(),
+        trace: Vec::new(),
+    };
+
+    if let Some(problem) = &event.problem {
+        inspection.diagnostics.push(problem.clone());
+        return inspection;
+    }
+
+    let mut builder = Builder::new(&event.body, mapping, now);
+    let Some(event_name) = builder.event_name() else {
+        inspection.diagnostics = builder.diagnostics;
+        inspection.trace = builder.trace;
+        return inspection;
+    };
+
+    for rule in rules {
+        if rule.spec.is_item_level() {
+            continue;
+        }
+        builder.apply_rule(rule);
+    }
+    builder.apply_item_rules(rules.iter().filter(|rule| rule.spec.is_item_level()));
+
+    let payload = builder.payload(&event_name);
+    checks::event_checks(&payload, &builder.outcomes, &mut builder.diagnostics);
+
+    let schema_findings = schema::check_payload(&payload, &builder.diagnostics);
+    builder.diagnostics.extend(schema_findings);
+
+    inspection.event_name = Some(event_name);
+    inspection.payload = Some(payload);
+    inspection.diagnostics = builder.diagnostics;
+    inspection.trace = builder.trace;
+    inspection
+}
+
+/// What happened to one field, for the checks that explain missing identity fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FieldOutcome {
+    /// Sources considered.
+    pub tried: Vec<String>,
+
+    /// The winning source.
+    pub source: Option<String>,
+
+    /// Whether a value was sent.
+    pub sent: bool,
+
+    /// Whether the field was skipped by an override.
+    pub skipped: bool,
+}
+
+struct Builder<'a> {
+    event: &'a Value,
+    mapping: &'a Mapping,
+    options: normalize::Options,
+    now: i64,
+    values: Vec<(String, Value)>,
+    diagnostics: Vec<Diagnostic>,
+    trace: Vec<TraceEntry>,
+    outcomes: BTreeMap<String, FieldOutcome>,
+}
+
+/// A source value that won.
+struct Found {
+    source: String,
+    value: Value,
+    from_sha256: bool,
+}
+
+/// A converted value.
+struct Converted {
+    sent: Option<Value>,
+    normalized: Option<Value>,
+    steps: Vec<Step>,
+    findings: Vec<normalize::Finding>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(event: &'a Value, mapping: &'a Mapping, now: i64) -> Self {
+        Self {
+            event,
+            mapping,
+            options: normalize::Options {
+                default_phone_country: mapping.settings.default_phone_country.clone(),
+                strip_name_diacritics: mapping.settings.strip_name_diacritics,
+            },
+            now,
+            values: Vec::new(),
+            diagnostics: Vec::new(),
+            trace: Vec::new(),
+            outcomes: BTreeMap::new(),
+        }
+    }
+
+    /// Resolves the event name; `None` when the event is not sent at all.
+    fn event_name(&mut self) -> Option<String> {
+        let raw = self.event.get("event_name");
+        let source_name = match raw {
+            Some(Value::String(name)) if !name.trim().is_empty() => name.clone(),
+            other => {
+                let what = match other {
+                    None | Some(Value::Null) => "no event_name".to_owned(),
+                    Some(Value::String(_)) => "an empty event_name".to_owned(),
+                    Some(value) => format!("event_name {value}, which is not text"),
+                };
+                self.diagnostics.push(Diagnostic::new(
+                    Code::EventNameMissing,
+                    "event_name",
+                    format!("the event has {what}, so it cannot be mapped to a Pinterest event"),
+                ));
+                return None;
+            }
+        };
+
+        let (target, rule, step) = match self.mapping.resolve_event_name(&source_name) {
+            EventNameResolution::Override(target) => {
+                let step = format!("your event-name override: {source_name} → {target}");
+                (target, "override", step)
+            }
+            EventNameResolution::Preset(target) => {
+                let step = format!("preset {}: {source_name} → {target}", self.mapping.preset);
+                (target, "preset", step)
+            }
+            EventNameResolution::Unmapped => {
+                let hint = self.unmapped_hint(&source_name);
+                match self.mapping.settings.unmapped_events {
+                    UnmappedEvents::Custom => {
+                        self.diagnostics.push(Diagnostic::new(
+                            Code::EventNameUnmapped,
+                            "event_name",
+                            format!("{source_name:?} is in no event table, so it is sent as custom, which Pinterest does not optimize for{hint}. Add an event-name override to map it"),
+                        ));
+                        let step = format!("unmapped: {source_name} → custom");
+                        ("custom".to_owned(), "preset", step)
+                    }
+                    UnmappedEvents::Skip => {
+                        self.diagnostics.push(Diagnostic::new(
+                            Code::EventNameSkipped,
+                            "event_name",
+                            format!("{source_name:?} is in no event table and unmapped events are set to be skipped; not sent{hint}"),
+                        ));
+                        self.trace.push(event_name_trace(
+                            &source_name,
+                            None,
+                            "skipped",
+                            "unmapped: skipped",
+                        ));
+                        return None;
+                    }
+                }
+            }
+        };
+
+        let spec_names = fields::catalog().spec_event_names();
+        if !spec_names.contains(&target) {
+            let why = if fields::NEWER_EVENT_NAMES.contains(&target.as_str()) {
+                "Pinterest documents it since 2025, but the pinned 5.23 spec does not list it"
+            } else {
+                "it is not a standard Pinterest event name; it only counts if it is an advertiser-defined event set up in Ads Manager"
+            };
+            self.diagnostics.push(Diagnostic::new(
+                Code::EventNameNotInSpec,
+                "event_name",
+                format!("{target:?}: {why}"),
+            ));
+        }
+
+        self.trace
+            .push(event_name_trace(&source_name, Some(&target), rule, &step));
+        Some(target)
+    }
+
+    fn unmapped_hint(&self, source_name: &str) -> String {
+        let lower = source_name.trim().to_lowercase();
+        let known = !matches!(
+            self.mapping.resolve_event_name(&lower),
+            EventNameResolution::Unmapped
+        );
+        if known && lower != source_name {
+            format!(" (event names are case-sensitive; {lower:?} would be mapped)")
+        } else {
+            String::new()
+        }
+    }
+
+    fn apply_rule(&mut self, rule: &Rule) {
+        let path = rule.spec.path.clone();
+        let (found, tried) = match &rule.value {
+            RuleValue::Skip => {
+                self.push_skip(&path);
+                return;
+            }
+            RuleValue::Const(value) => (
+                Some(Found {
+                    source: "constant".to_owned(),
+                    value: value.clone(),
+                    from_sha256: false,
+                }),
+                vec!["constant".to_owned()],
+            ),
+            RuleValue::Sources(sources) => self.first_found(sources),
+        };
+
+        let outcome = self.outcomes.entry(path.clone()).or_default();
+        outcome.tried.clone_from(&tried);
+        outcome.source = found.as_ref().map(|f| f.source.clone());
+
+        let Some(found) = found else {
+            self.trace.push(TraceEntry {
+                field: path,
+                rule: rule_label(rule),
+                source: None,
+                tried,
+                raw: None,
+                steps: Vec::new(),
+                normalized: None,
+                sent: None,
+            });
+            return;
+        };
+
+        let converted = self.convert(&rule.spec, &found);
+        self.record(rule, &path, found, tried, converted);
+    }
+
+    fn push_skip(&mut self, path: &str) {
+        self.outcomes.entry(path.to_owned()).or_default().skipped = true;
+        self.trace.push(TraceEntry {
+            field: path.to_owned(),
+            rule: "skipped",
+            source: None,
+            tried: Vec::new(),
+            raw: None,
+            steps: vec![Step::new("not sent (override)", "")],
+            normalized: None,
+            sent: None,
+        });
+    }
+
+    fn record(
+        &mut self,
+        rule: &Rule,
+        path: &str,
+        found: Found,
+        tried: Vec<String>,
+        converted: Converted,
+    ) {
+        for finding in converted.findings {
+            self.diagnostics
+                .push(Diagnostic::new(finding.code, path, finding.message));
+        }
+        if let Some(message) = personal_source_in_clear(rule, &found.source) {
+            self.diagnostics
+                .push(Diagnostic::new(Code::PiiClearText, path, message));
+        }
+        if converted.sent.is_some() {
+            self.outcomes.entry(path.to_owned()).or_default().sent = true;
+        }
+        if let Some(sent) = &converted.sent {
+            self.values.push((path.to_owned(), sent.clone()));
+        }
+        self.trace.push(TraceEntry {
+            field: path.to_owned(),
+            rule: rule_label(rule),
+            source: Some(found.source),
+            tried,
+            raw: Some(found.value),
+            steps: converted.steps,
+            normalized: converted.normalized,
+            sent: converted.sent,
+        });
+    }
+
+    /// Item-level rules: one value per element of the arrays their `[*]` sources iterate.
+    fn apply_item_rules<'r>(&mut self, rules: impl Iterator<Item = &'r Rule>) {
+        let rules: Vec<&Rule> = rules.collect();
+        let mut per_rule: Vec<ItemRule<'_>> = Vec::new();
+        let mut count = 0;
+
+        for rule in &rules {
+            let (tried, items) = match &rule.value {
+                RuleValue::Skip => {
+                    self.push_skip(&rule.spec.path);
+                    continue;
+                }
+                RuleValue::Const(value) => (
+                    vec!["constant".to_owned()],
+                    ItemValues::Same(Found {
+                        source: "constant".to_owned(),
+                        value: value.clone(),
+                        from_sha256: false,
+                    }),
+                ),
+                RuleValue::Sources(sources) => self.per_item(sources),
+            };
+            let items = match items {
+                ItemValues::Each(items) => {
+                    count = count.max(items.len());
+                    items
+                }
+                ItemValues::Same(found) => vec![Some(found)],
+            };
+            per_rule.push((rule, tried, items));
+        }
+
+        let mut contents: Vec<Map<String, Value>> = vec![Map::new(); count];
+        for (rule, tried, items) in per_rule {
+            let Some(key) = rule.spec.item_key() else {
+                continue;
+            };
+            let same_for_all = items.len() == 1 && count != 1;
+            for (index, entry) in contents.iter_mut().enumerate() {
+                let found = if same_for_all {
+                    items.first()
+                } else {
+                    items.get(index)
+                };
+                let path = rule.spec.path_for_item(index);
+                let Some(Some(found)) = found else {
+                    self.trace.push(TraceEntry {
+                        field: path,
+                        rule: rule_label(rule),
+                        source: None,
+                        tried: tried.clone(),
+                        raw: None,
+                        steps: Vec::new(),
+                        normalized: None,
+                        sent: None,
+                    });
+                    continue;
+                };
+                let found = Found {
+                    source: found.source.clone(),
+                    value: found.value.clone(),
+                    from_sha256: found.from_sha256,
+                };
+                let converted = self.convert(&rule.spec, &found);
+                if let Some(sent) = &converted.sent {
+                    entry.insert(key.to_owned(), sent.clone());
+                }
+                for finding in &converted.findings {
+                    self.diagnostics.push(Diagnostic::new(
+                        finding.code,
+                        &path,
+                        finding.message.clone(),
+                    ));
+                }
+                self.trace.push(TraceEntry {
+                    field: path,
+                    rule: rule_label(rule),
+                    source: Some(found.source),
+                    tried: tried.clone(),
+                    raw: Some(found.value),
+                    steps: converted.steps,
+                    normalized: converted.normalized,
+                    sent: converted.sent,
+                });
+            }
+        }
+
+        if contents.iter().any(|entry| !entry.is_empty()) {
+            let contents = contents.into_iter().map(Value::Object).collect();
+            self.values
+                .push(("custom_data.contents".to_owned(), Value::Array(contents)));
+        }
+    }
+
+    fn first_found(&self, sources: &[Source]) -> (Option<Found>, Vec<String>) {
+        let mut tried = Vec::new();
+        for source in sources {
+            tried.push(self.source_label(source));
+            if let Some(value) = self.resolve(source)
+                && !is_missing(&value)
+            {
+                return (
+                    Some(Found {
+                        source: self.source_label(source),
+                        value,
+                        from_sha256: is_sha256_source(source),
+                    }),
+                    tried,
+                );
+            }
+        }
+        (None, tried)
+    }
+
+    fn per_item(&self, sources: &[Source]) -> (Vec<String>, ItemValues) {
+        let tried: Vec<String> = sources.iter().map(|s| self.source_label(s)).collect();
+        let iterating: Vec<&Source> = sources
+            .iter()
+            .filter(|s| s.path().is_some_and(super::path::SourcePath::has_each))
+            .collect();
+        if iterating.is_empty() {
+            let (found, _) = self.first_found(sources);
+            return (
+                tried,
+                found.map_or(ItemValues::Each(Vec::new()), ItemValues::Same),
+            );
+        }
+
+        let lists: Vec<(String, Vec<Option<Value>>)> = iterating
+            .iter()
+            .filter_map(|source| {
+                let path = source.path()?;
+                let values = path
+                    .each(self.event)?
+                    .into_iter()
+                    .map(|resolved| resolved.map(|r| r.to_value()))
+                    .collect();
+                Some((source.to_string(), values))
+            })
+            .collect();
+        let count = lists
+            .iter()
+            .map(|(_, values)| values.len())
+            .max()
+            .unwrap_or(0);
+        let items = (0..count)
+            .map(|index| {
+                lists.iter().find_map(|(source, values)| {
+                    let value = values.get(index)?.as_ref()?;
+                    (!is_missing(value)).then(|| Found {
+                        source: source.replacen("[*]", &format!("[{index}]"), 1),
+                        value: value.clone(),
+                        from_sha256: source.ends_with("_sha256"),
+                    })
+                })
+            })
+            .collect();
+        (tried, ItemValues::Each(items))
+    }
+
+    fn source_label(&self, source: &Source) -> String {
+        match source {
+            Source::Cookie { header, name: None } => {
+                format!(
+                    "cookie({header}, {})",
+                    self.mapping.settings.click_id_cookie()
+                )
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The value a source yields in this event.
+    fn resolve(&self, source: &Source) -> Option<Value> {
+        match source {
+            Source::Path(path) if path.has_each() => {
+                let values: Vec<Value> = path
+                    .each(self.event)?
+                    .into_iter()
+                    .flatten()
+                    .map(|r| r.to_value())
+                    .filter(|v| !is_missing(v))
+                    .collect();
+                Some(Value::Array(values))
+            }
+            Source::Path(path) => path.lookup(self.event).map(|r| r.to_value()),
+            Source::Query { url, param } => {
+                let url = url.lookup(self.event)?.to_value();
+                query_parameter(url.as_str()?, param).map(Value::String)
+            }
+            Source::Cookie { header, name } => {
+                let name = name
+                    .as_deref()
+                    .unwrap_or_else(|| self.mapping.settings.click_id_cookie());
+                match header.lookup(self.event)?.to_value() {
+                    Value::String(text) => cookie_value(&text, name).map(Value::String),
+                    Value::Object(map) => map.get(name).cloned(),
+                    _ => None,
+                }
+            }
+            Source::Derive(Derivation::ActionSource) => {
+                let (value, _) = normalize::derive_action_source(self.event);
+                Some(Value::String(value))
+            }
+        }
+    }
+
+    fn convert(&self, spec: &FieldSpec, found: &Found) -> Converted {
+        let raw = &found.value;
+        match spec.kind {
+            FieldKind::Hashed(field) => self.convert_hashed(field, raw, found.from_sha256),
+            FieldKind::Text | FieldKind::Url => {
+                let mut converted = from_normalized(normalize::text(raw), Value::String);
+                if spec.path == "event_id" && !raw.is_string() && converted.sent.is_some() {
+                    converted.findings.push(normalize::Finding::new(
+                        Code::EventIdNotString,
+                        format!("the source event_id is {raw}, not a string; sent as the string {:?}. Make sure the Pinterest tag sends the same text", raw.to_string().trim_matches('"')),
+                    ));
+                }
+                converted
+            }
+            FieldKind::Integer => from_normalized(normalize::integer(raw), Value::from),
+            FieldKind::Boolean => from_normalized(normalize::boolean(raw), Value::Bool),
+            FieldKind::Decimal => from_normalized(normalize::decimal(raw), Value::String),
+            FieldKind::Timestamp => {
+                let result = normalize::timestamp(raw);
+                let mut converted = from_normalized(result, |t| Value::from(t.seconds));
+                if let Some(seconds) = converted.sent.as_ref().and_then(Value::as_i64) {
+                    converted
+                        .findings
+                        .extend(checks::time_window(seconds, self.now));
+                }
+                converted
+            }
+            FieldKind::ActionSource => {
+                let text = match raw {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                let mut converted = from_normalized(normalize::action_source(&text), Value::String);
+                if found.source == "derive(action_source)" {
+                    let (_, why) = normalize::derive_action_source(self.event);
+                    converted.steps.insert(0, Step::new(why.clone(), text));
+                    converted
+                        .findings
+                        .push(normalize::Finding::new(Code::ActionSourceDerived, why));
+                }
+                converted
+            }
+            FieldKind::Currency => match raw {
+                Value::String(text) => from_normalized(normalize::currency(text), Value::String),
+                other => from_normalized(normalize::text(other), Value::String),
+            },
+            FieldKind::TextList => {
+                let elements: Vec<Value> = match raw {
+                    Value::Array(elements) => elements.clone(),
+                    other => vec![other.clone()],
+                };
+                let mut steps = Vec::new();
+                let mut findings = Vec::new();
+                let mut texts = Vec::new();
+                for element in &elements {
+                    let result = normalize::text(element);
+                    steps.extend(result.steps);
+                    findings.extend(result.findings);
+                    texts.extend(result.value.map(Value::String));
+                }
+                let sent = (!texts.is_empty()).then(|| Value::Array(texts));
+                Converted {
+                    normalized: sent.clone(),
+                    sent,
+                    steps,
+                    findings,
+                }
+            }
+            FieldKind::IpAddress => match raw {
+                Value::String(text) => from_normalized(normalize::ip_address(text), Value::String),
+                other => from_normalized(normalize::text(other), Value::String),
+            },
+        }
+    }
+
+    fn convert_hashed(
+        &self,
+        field: fields::HashedField,
+        raw: &Value,
+        from_sha256: bool,
+    ) -> Converted {
+        let elements: Vec<&Value> = match raw {
+            Value::Array(elements) => elements.iter().filter(|v| !is_missing(v)).collect(),
+            other => vec![other],
+        };
+        let several = elements.len() > 1;
+        let mut steps = Vec::new();
+        let mut findings = Vec::new();
+        let mut normalized = Vec::new();
+        let mut hashes: Vec<Value> = Vec::new();
+
+        for (position, element) in elements.into_iter().enumerate() {
+            let text = match element {
+                Value::String(text) => text.clone(),
+                Value::Number(_) | Value::Bool(_) => {
+                    let text = normalize::text(element).value.unwrap_or_default();
+                    steps.push(Step::new("to string", text.clone()));
+                    text
+                }
+                other => {
+                    findings.push(normalize::Finding::new(
+                        Code::ValueWrongType,
+                        format!("the source holds {other}, not text; not sent"),
+                    ));
+                    continue;
+                }
+            };
+            let result = normalize::hashed(field, &text, from_sha256, &self.options);
+            let prefix = if several {
+                format!("[{position}] ")
+            } else {
+                String::new()
+            };
+            steps.extend(
+                result
+                    .steps
+                    .into_iter()
+                    .map(|step| Step::new(format!("{prefix}{}", step.rule), step.value)),
+            );
+            findings.extend(result.findings);
+            if let Some(value) = result.value {
+                let hash = Value::String(value.sha256);
+                if !hashes.contains(&hash) {
+                    hashes.push(hash);
+                    normalized.push(value.normalized.map_or(Value::Null, Value::String));
+                }
+            }
+        }
+
+        let normalized = match normalized.len() {
+            0 => None,
+            1 => normalized.pop(),
+            _ => Some(Value::Array(normalized)),
+        };
+        Converted {
+            sent: (!hashes.is_empty()).then(|| Value::Array(hashes)),
+            normalized,
+            steps,
+            findings,
+        }
+    }
+
+    /// Builds the payload in a readable, stable order; `user_data` is always present.
+    fn payload(&self, event_name: &str) -> Value {
+        let mut payload = Map::new();
+        payload.insert(
+            "event_name".to_owned(),
+            Value::String(event_name.to_owned()),
+        );
+        for (path, value) in &self.values {
+            // user_data is required; keep it ahead of custom_data even when it is empty.
+            let after_user_data = ["custom_data.", "app_info.", "device_info."]
+                .iter()
+                .any(|prefix| path.starts_with(prefix));
+            if after_user_data && !payload.contains_key("user_data") {
+                payload.insert("user_data".to_owned(), Value::Object(Map::new()));
+            }
+            set_path(&mut payload, path, value.clone());
+        }
+        payload
+            .entry("user_data")
+            .or_insert_with(|| Value::Object(Map::new()));
+        Value::Object(payload)
+    }
+}
+
+/// An item-level rule with the sources it tried and one value per item.
+type ItemRule<'r> = (&'r Rule, Vec<String>, Vec<Option<Found>>);
+
+enum ItemValues {
+    Each(Vec<Option<Found>>),
+    Same(Found),
+}
+
+fn from_normalized<T>(result: Normalized<T>, to_value: impl Fn(T) -> Value) -> Converted {
+    let sent = result.value.map(to_value);
+    Converted {
+        normalized: sent.clone(),
+        sent,
+        steps: result.steps,
+        findings: result.findings,
+    }
+}
+
+fn rule_label(rule: &Rule) -> &'static str {
+    match (&rule.origin, &rule.value) {
+        (_, RuleValue::Skip) => "skipped",
+        (_, RuleValue::Const(_)) => "constant",
+        (RuleOrigin::Override { .. }, _) => "override",
+        (RuleOrigin::Preset, _) => "preset",
+    }
+}
+
+fn event_name_trace(
+    source_name: &str,
+    target: Option<&str>,
+    rule: &'static str,
+    step: &str,
+) -> TraceEntry {
+    TraceEntry {
+        field: "event_name".to_owned(),
+        rule,
+        source: Some("event_name".to_owned()),
+        tried: vec!["event_name".to_owned()],
+        raw: Some(Value::String(source_name.to_owned())),
+        steps: vec![Step::new(step, target.unwrap_or_default())],
+        normalized: target.map(|t| Value::String(t.to_owned())),
+        sent: target.map(|t| Value::String(t.to_owned())),
+    }
+}
+
+fn is_sha256_source(source: &Source) -> bool {
+    source
+        .path()
+        .is_some_and(|path| path.as_str().ends_with("_sha256"))
+}
+
+/// A warning when an override feeds personal data into a field Pinterest does not hash.
+fn personal_source_in_clear(rule: &Rule, source: &str) -> Option<String> {
+    const PERSONAL: [&str; 10] = [
+        "email",
+        "mail",
+        "phone",
+        "mobile",
+        "firstname",
+        "lastname",
+        "birthdate",
+        "birthday",
+        "address",
+        "zipcode",
+    ];
+    if matches!(rule.spec.kind, FieldKind::Hashed(_)) || rule.origin == RuleOrigin::Preset {
+        return None;
+    }
+    let last = source
+        .rsplit(['.', '('])
+        .next()
+        .unwrap_or(source)
+        .to_lowercase();
+    PERSONAL
+        .iter()
+        .any(|word| last.contains(word))
+        .then(|| format!("{source} looks like personal data and {} is sent in clear text, not hashed. Map it to a user_data field instead", rule.spec.path))
+}
+
+/// Sets `a.b.c` inside nested objects, creating them as needed.
+fn set_path(root: &mut Map<String, Value>, path: &str, value: Value) {
+    let mut parts = path.split('.').peekable();
+    let mut current = root;
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            current.insert(part.to_owned(), value);
+            return;
+        }
+        let next = current
+            .entry(part.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !next.is_object() {
+            *next = Value::Object(Map::new());
+        }
+        let Value::Object(map) = next else {
+            return;
+        };
+        current = map;
+    }
+}
+
+/// The URL-decoded value of a query parameter; works on absolute and relative URLs.
+fn query_parameter(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// A cookie's value in a `Cookie:` header.
+fn cookie_value(header: &str, name: &str) -> Option<String> {
+    header
+        .split(';')
+        .find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (key.trim() == name).then(|| value.trim().trim_matches('"').to_owned())
+        })
+        .filter(|value| !value.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const NOW: i64 = 1_744_956_000;
+
+    fn run(body: Value) -> Inspection {
+        inspect(
+            &SourceEvent::new("test", 0, body),
+            0,
+            &Mapping::default(),
+            NOW,
+        )
+    }
+
+    fn codes(inspection: &Inspection) -> Vec<&'static str> {
+        inspection
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn maps_a_clean_purchase() {
+        let inspection = run(json!({
+            "event_name": "purchase", "id": "O-1", "value": 20, "currency": "EUR",
+            "items": [{"id": "A", "quantity": 2, "product": {"price": 10}}],
+            "user": {"email": "jane.doe@example.com"},
+            "context": {"event_id": "e1", "event_timestamp": 1_744_955_619_974_u64,
+                "page": {"url": "https://shop.example/thanks"},
+                "device": {"ip": "203.0.113.7", "user_agent": "Mozilla/5.0"}}
+        }));
+        let payload = inspection.payload.as_ref().unwrap();
+        assert_eq!(payload["event_name"], "checkout");
+        assert_eq!(payload["action_source"], "web");
+        assert_eq!(payload["event_time"], 1_744_955_619);
+        assert_eq!(payload["custom_data"]["value"], "20");
+        assert_eq!(payload["custom_data"]["num_items"], 1);
+        assert_eq!(payload["custom_data"]["contents"][0]["quantity"], 2);
+        assert_eq!(payload["custom_data"]["contents"][0]["item_price"], "10");
+        assert!(!inspection.has_errors(), "{:?}", inspection.diagnostics);
+        // Two units on one line: Commanders Act's num_items (items.length) undercounts.
+        assert_eq!(
+            codes(&inspection),
+            ["action_source.derived", "num_items.lines"]
+        );
+        let em = inspection
+            .trace
+            .iter()
+            .find(|t| t.field == "user_data.em")
+            .unwrap();
+        assert_eq!(em.tried, ["user.email_sha256", "user.email"]);
+        assert_eq!(em.source.as_deref(), Some("user.email"));
+    }
+
+    #[test]
+    fn click_id_falls_back_from_partner_to_url_to_cookie() {
+        let from_url = run(json!({"event_name": "page_view",
+            "context": {"page": {"url": "https://x.io/?epik=URL-ID"}, "device": {"cookie": "_epik=C"}}}));
+        assert_eq!(from_url.payload.unwrap()["user_data"]["click_id"], "URL-ID");
+        let from_cookie = run(json!({"event_name": "page_view",
+            "context": {"device": {"cookie": "a=1; _epik=C; b=2"}}}));
+        assert_eq!(from_cookie.payload.unwrap()["user_data"]["click_id"], "C");
+        let mut mapping = Mapping::default();
+        mapping.settings.click_id_cookie_name = "_pin_click".to_owned();
+        let custom = inspect(
+            &SourceEvent::new(
+                "t",
+                0,
+                json!({"event_name": "page_view",
+                "context": {"device": {"cookie": "_epik=A; _pin_click=B"}}}),
+            ),
+            0,
+            &mapping,
+            NOW,
+        );
+        assert_eq!(custom.payload.unwrap()["user_data"]["click_id"], "B");
+    }
+
+    #[test]
+    fn identity_error_names_what_is_missing() {
+        let inspection = run(json!({"event_name": "page_view",
+            "context": {"event_id": "e", "event_timestamp": 1_744_955_619, "device": {"ip": "203.0.113.7"}}}));
+        let identity = inspection
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::IdentityMissing)
+            .unwrap();
+        assert_eq!(identity.field.as_deref(), Some("user_data"));
+        assert!(
+            identity.message.contains("context.device.user_agent"),
+            "{}",
+            identity.message
+        );
+        assert!(!codes(&inspection).contains(&"schema.violation"));
+    }
+
+    #[test]
+    fn unmapped_and_skipped_event_names() {
+        let unmapped = run(json!({"event_name": "Purchase"}));
+        assert_eq!(unmapped.event_name.as_deref(), Some("custom"));
+        let warning = &unmapped.diagnostics[0];
+        assert_eq!(warning.code, Code::EventNameUnmapped);
+        assert!(
+            warning.message.contains("case-sensitive"),
+            "{}",
+            warning.message
+        );
+
+        let mut mapping = Mapping::default();
+        mapping.settings.unmapped_events = UnmappedEvents::Skip;
+        let skipped = inspect(
+            &SourceEvent::new("t", 0, json!({"event_name": "x"})),
+            0,
+            &mapping,
+            NOW,
+        );
+        assert!(skipped.payload.is_none());
+        assert_eq!(skipped.diagnostics[0].code, Code::EventNameSkipped);
+    }
+
+    #[test]
+    fn broken_records_carry_their_problem() {
+        let inspection = run(json!(42));
+        assert!(inspection.payload.is_none());
+        assert_eq!(inspection.diagnostics[0].code, Code::InputNotObject);
+    }
+
+    #[test]
+    fn query_and_cookie_parsing() {
+        assert_eq!(
+            query_parameter("/p?a=1&epik=x%3Dy#f", "epik").as_deref(),
+            Some("x=y")
+        );
+        assert_eq!(query_parameter("https://x.io/p", "epik"), None);
+        assert_eq!(
+            cookie_value("a=1;  _epik=\"v\" ", "_epik").as_deref(),
+            Some("v")
+        );
+        assert_eq!(cookie_value("_epik=", "_epik"), None);
+    }
+}

@@ -1,0 +1,444 @@
+//! Normalization: turning a raw source value into exactly what Pinterest should receive.
+//!
+//! Every function here returns the value and the [`Step`]s that produced it, so that the trace
+//! can show raw → each rule → sent, and [`Finding`]s (a diagnostic without its field, which the
+//! caller knows). Nothing here guesses silently: when a rule cannot decide (a national phone
+//! number without a country, a date that reads both ways) the value is dropped and a finding
+//! says why.
+
+mod identity;
+mod values;
+
+use serde_json::Value;
+use unicode_normalization::UnicodeNormalization as _;
+
+pub use identity::{birthdate, city, country, gender, phone, state, zip};
+pub use values::{
+    Timestamp, action_source, boolean, currency, decimal, derive_action_source, integer,
+    ip_address, personal_data_in, text, timestamp,
+};
+
+use super::diagnostics::Code;
+use super::fields::HashedField;
+use super::hash::{DigestShape, digest_shape, sha256_hex};
+
+/// One rule applied to a value, and the value after it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Step {
+    /// The rule, in a few words: `trim`, `lower-case`, `E.164 without +`.
+    pub rule: String,
+
+    /// The value after the rule.
+    pub value: String,
+}
+
+impl Step {
+    /// A step.
+    pub fn new(rule: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            rule: rule.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// A diagnostic without its field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// What kind of problem.
+    pub code: Code,
+
+    /// What happened, for people.
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// The outcome of normalizing one value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Normalized<T> {
+    /// The value to send, or `None` when it is dropped.
+    pub value: Option<T>,
+
+    /// The rules applied, in order.
+    pub steps: Vec<Step>,
+
+    /// Problems found on the way.
+    pub findings: Vec<Finding>,
+}
+
+impl<T> Normalized<T> {
+    /// A value with its steps.
+    pub fn ok(value: T, steps: Vec<Step>) -> Self {
+        Self {
+            value: Some(value),
+            steps,
+            findings: Vec::new(),
+        }
+    }
+
+    /// A dropped value.
+    pub fn dropped(steps: Vec<Step>, finding: Finding) -> Self {
+        Self {
+            value: None,
+            steps,
+            findings: vec![finding],
+        }
+    }
+
+    /// Adds a finding.
+    #[must_use]
+    pub fn with(mut self, finding: Finding) -> Self {
+        self.findings.push(finding);
+        self
+    }
+}
+
+/// Settings that change normalization.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// ISO 3166-1 alpha-2 region for national phone numbers.
+    pub default_phone_country: Option<String>,
+
+    /// Strip diacritics from first and last names.
+    pub strip_name_diacritics: bool,
+}
+
+/// A hashed field's result: the normalized text (unless passed through) and the digest sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HashedValue {
+    /// The normalized clear text that was hashed; `None` for a value that was already a digest.
+    pub normalized: Option<String>,
+
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+}
+
+/// Whether a raw JSON value counts as missing: `null`, empty or blank-free placeholders such
+/// as `"undefined"`, `"null"` and `"NaN"`, and empty arrays and objects. Whitespace-only text
+/// is *not* missing: it is a value that normalizes to nothing, which deserves a warning.
+pub fn is_missing(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(text) => is_placeholder(text),
+        Value::Array(elements) => elements.iter().all(is_missing),
+        Value::Object(map) => map.is_empty(),
+        Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+fn is_placeholder(text: &str) -> bool {
+    text.is_empty()
+        || ["undefined", "null", "nan", "none"]
+            .iter()
+            .any(|word| text.trim().eq_ignore_ascii_case(word))
+}
+
+/// Normalizes and hashes one value of a hashed field. `source_is_sha256` is true when the
+/// value came from a `*_sha256` source, which must hold a digest.
+pub fn hashed(
+    field: HashedField,
+    raw: &str,
+    source_is_sha256: bool,
+    options: &Options,
+) -> Normalized<HashedValue> {
+    let trimmed = raw.trim();
+
+    match digest_shape(trimmed) {
+        DigestShape::Sha256 => {
+            let lower = trimmed.to_ascii_lowercase();
+            let mut steps = vec![Step::new("already SHA-256: passed through", trimmed)];
+            if lower != trimmed {
+                steps.push(Step::new("lower-case hex", lower.clone()));
+            }
+            return Normalized::ok(
+                HashedValue {
+                    normalized: None,
+                    sha256: lower,
+                },
+                steps,
+            )
+            .with(Finding::new(
+                Code::HashPrehashed,
+                "already a SHA-256, sent lower-cased; pinspect cannot check how it was normalized before hashing",
+            ));
+        }
+        shape @ (DigestShape::Md5 | DigestShape::Sha1) => {
+            let name = if shape == DigestShape::Md5 {
+                "MD5"
+            } else {
+                "SHA-1"
+            };
+            return Normalized::dropped(
+                Vec::new(),
+                Finding::new(
+                    Code::HashWeakDigest,
+                    format!(
+                        "{} hex characters look like an {name} digest; Pinterest needs SHA-256 of the clear value, so it is not sent",
+                        trimmed.len()
+                    ),
+                ),
+            );
+        }
+        DigestShape::NotADigest if source_is_sha256 => {
+            return Normalized::dropped(
+                Vec::new(),
+                Finding::new(
+                    Code::HashInvalidPrehashed,
+                    format!(
+                        "the source is named *_sha256 but holds {}, not 64 hex characters; not sent",
+                        describe_text(trimmed)
+                    ),
+                ),
+            );
+        }
+        DigestShape::NotADigest => {}
+    }
+
+    let normalized = normalize_clear(field, raw, options);
+    let Normalized {
+        value,
+        mut steps,
+        mut findings,
+    } = normalized;
+    let Some(text) = value else {
+        return Normalized {
+            value: None,
+            steps,
+            findings,
+        };
+    };
+    if text.is_empty() {
+        findings.push(Finding::new(
+            Code::NormalizeEmpty,
+            format!("{raw:?} normalizes to nothing; the field is dropped rather than sending the hash of an empty string"),
+        ));
+        return Normalized {
+            value: None,
+            steps,
+            findings,
+        };
+    }
+
+    let sha256 = sha256_hex(&text);
+    steps.push(Step::new("SHA-256", sha256.clone()));
+    Normalized {
+        value: Some(HashedValue {
+            normalized: Some(text),
+            sha256,
+        }),
+        steps,
+        findings,
+    }
+}
+
+/// The clear-text normalization of a hashed field, without hashing.
+pub fn normalize_clear(field: HashedField, raw: &str, options: &Options) -> Normalized<String> {
+    match field {
+        HashedField::Em => email(raw),
+        HashedField::Ph => phone(raw, options.default_phone_country.as_deref()),
+        HashedField::Ge => gender(raw),
+        HashedField::Db => birthdate(raw),
+        HashedField::Fn | HashedField::Ln => name(raw, options.strip_name_diacritics),
+        HashedField::Ct => city(raw),
+        HashedField::St => state(raw),
+        HashedField::Zp => zip(raw),
+        HashedField::Country => country(raw),
+        HashedField::ExternalId => external_id(raw),
+        HashedField::HashedMaids => maid(raw),
+    }
+}
+
+/// Applies `rule` and records a step only when it changed the value.
+fn apply(steps: &mut Vec<Step>, value: &str, rule: &str, f: impl FnOnce(&str) -> String) -> String {
+    let next = f(value);
+    if next != value {
+        steps.push(Step::new(rule, next.clone()));
+    }
+    next
+}
+
+fn nfc(text: &str) -> String {
+    text.nfc().collect()
+}
+
+fn email(raw: &str) -> Normalized<String> {
+    let mut steps = Vec::new();
+    let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
+    let value = apply(&mut steps, &value, "Unicode NFC", nfc);
+    let value = apply(&mut steps, &value, "lower-case", str::to_lowercase);
+    let mut result = Normalized::ok(value.clone(), steps);
+    if !value.is_empty() && !looks_like_email(&value) {
+        result = result.with(Finding::new(
+            Code::EmailInvalid,
+            format!("{value:?} is not an e-mail address; it is hashed anyway, but will not match"),
+        ));
+    }
+    result
+}
+
+/// A pragmatic e-mail check: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn looks_like_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !text.chars().any(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+fn name(raw: &str, strip_diacritics: bool) -> Normalized<String> {
+    let mut steps = Vec::new();
+    let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
+    let value = apply(&mut steps, &value, "Unicode NFC", nfc);
+    let value = apply(&mut steps, &value, "lower-case", str::to_lowercase);
+    let value = if strip_diacritics {
+        apply(&mut steps, &value, "strip diacritics (setting)", |v| {
+            v.nfd()
+                .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+                .nfc()
+                .collect()
+        })
+    } else {
+        value
+    };
+    Normalized::ok(value, steps)
+}
+
+fn external_id(raw: &str) -> Normalized<String> {
+    let mut steps = Vec::new();
+    let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
+    Normalized::ok(value, steps)
+}
+
+fn maid(raw: &str) -> Normalized<String> {
+    let mut steps = Vec::new();
+    let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
+    let value = apply(&mut steps, &value, "lower-case", str::to_lowercase);
+    let digits_only_zero = value.chars().filter(|c| *c != '-').all(|c| c == '0');
+    if !value.is_empty() && digits_only_zero {
+        return Normalized::dropped(
+            steps,
+            Finding::new(
+                Code::MaidZero,
+                "the advertising id is all zeros (ad tracking limited or a simulator); not sent, and it does not count for the identity rule",
+            ),
+        );
+    }
+    Normalized::ok(value, steps)
+}
+
+/// A short description of a text for messages, without echoing long personal data.
+fn describe_text(text: &str) -> String {
+    let length = text.chars().count();
+    if length > 24 {
+        let head: String = text.chars().take(12).collect();
+        format!("{head:?}… ({length} characters)")
+    } else {
+        format!("{text:?}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash(field: HashedField, raw: &str) -> Option<String> {
+        hashed(field, raw, false, &Options::default())
+            .value
+            .map(|v| v.sha256)
+    }
+
+    #[test]
+    fn email_is_trimmed_and_lower_cased() {
+        // printf '%s' 'jane.doe@example.com' | sha256sum
+        assert_eq!(
+            hash(HashedField::Em, "  Jane.Doe@Example.COM ").as_deref(),
+            Some("86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d")
+        );
+        let result = hashed(HashedField::Em, " Jane@x.io", false, &Options::default());
+        let rules: Vec<&str> = result.steps.iter().map(|s| s.rule.as_str()).collect();
+        assert_eq!(rules, ["trim", "lower-case", "SHA-256"]);
+    }
+
+    #[test]
+    fn prehashed_values_pass_through_lower_cased() {
+        let upper = "86E0B9E56C17CC4D12387E1949B85053FBE73BC3CE5A1188713A9D300CC6133D";
+        let result = hashed(HashedField::Em, upper, true, &Options::default());
+        assert_eq!(result.value.unwrap().sha256, upper.to_ascii_lowercase());
+        assert_eq!(result.findings[0].code, Code::HashPrehashed);
+    }
+
+    #[test]
+    fn weak_digests_and_junk_in_sha256_sources_are_errors() {
+        let md5 = hashed(HashedField::Em, &"a".repeat(32), false, &Options::default());
+        assert!(md5.value.is_none());
+        assert_eq!(md5.findings[0].code, Code::HashWeakDigest);
+        let junk = hashed(
+            HashedField::Em,
+            "jane@example.com",
+            true,
+            &Options::default(),
+        );
+        assert!(junk.value.is_none());
+        assert_eq!(junk.findings[0].code, Code::HashInvalidPrehashed);
+    }
+
+    #[test]
+    fn blank_values_are_dropped_not_hashed() {
+        let result = hashed(HashedField::Fn, "   ", false, &Options::default());
+        assert!(result.value.is_none());
+        assert_eq!(result.findings[0].code, Code::NormalizeEmpty);
+    }
+
+    #[test]
+    fn placeholders_are_missing() {
+        for value in [
+            Value::Null,
+            Value::from(""),
+            Value::from("undefined"),
+            Value::from("NaN"),
+            Value::from("null"),
+            serde_json::json!([]),
+        ] {
+            assert!(is_missing(&value), "{value}");
+        }
+        assert!(!is_missing(&Value::from("  ")));
+        assert!(!is_missing(&Value::from(0)));
+    }
+
+    #[test]
+    fn names_keep_diacritics_unless_asked() {
+        let decomposed = "Ze\u{301}phyr ";
+        let kept = normalize_clear(HashedField::Fn, decomposed, &Options::default());
+        assert_eq!(kept.value.as_deref(), Some("z\u{e9}phyr"));
+        let options = Options {
+            strip_name_diacritics: true,
+            ..Options::default()
+        };
+        let stripped = normalize_clear(HashedField::Fn, decomposed, &options);
+        assert_eq!(stripped.value.as_deref(), Some("zephyr"));
+    }
+
+    #[test]
+    fn zero_maids_are_dropped() {
+        let result = hashed(
+            HashedField::HashedMaids,
+            "00000000-0000-0000-0000-000000000000",
+            false,
+            &Options::default(),
+        );
+        assert!(result.value.is_none());
+        assert_eq!(result.findings[0].code, Code::MaidZero);
+    }
+}

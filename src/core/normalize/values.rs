@@ -1,0 +1,774 @@
+//! Conversion of the unhashed fields to the JSON types Pinterest's schema wants: text, decimal
+//! strings, integers, booleans, Unix seconds, currency codes, IP addresses, action sources.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use serde_json::Value;
+
+use super::{Finding, Normalized, Step, looks_like_email};
+use crate::core::diagnostics::Code;
+
+/// Any scalar as text: numbers keep their shortest decimal form, booleans become
+/// `true`/`false`. Objects and arrays are not text and are dropped.
+pub fn text(raw: &Value) -> Normalized<String> {
+    match raw {
+        Value::String(text) => Normalized::ok(text.clone(), Vec::new()),
+        Value::Number(number) => {
+            let text = number_text(number);
+            Normalized::ok(text.clone(), vec![Step::new("number → string", text)])
+        }
+        Value::Bool(flag) => {
+            let text = flag.to_string();
+            Normalized::ok(text.clone(), vec![Step::new("boolean → string", text)])
+        }
+        Value::Null => Normalized::default(),
+        Value::Array(_) | Value::Object(_) => Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::ValueWrongType,
+                format!("the source holds {}, not text; not sent", kind(raw)),
+            ),
+        ),
+    }
+}
+
+/// The shortest decimal text of a JSON number, never in exponent form.
+fn number_text(number: &serde_json::Number) -> String {
+    if let Some(integer) = number.as_i64() {
+        integer.to_string()
+    } else if let Some(integer) = number.as_u64() {
+        integer.to_string()
+    } else {
+        number
+            .as_f64()
+            .map_or_else(|| number.to_string(), |f| f.to_string())
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A decimal sent as a string (`value`, `item_price`). A decimal comma is read as a point
+/// (with a warning); thousands separators are removed; negative numbers are warned about.
+pub fn decimal(raw: &Value) -> Normalized<String> {
+    let mut steps = Vec::new();
+    let mut findings = Vec::new();
+
+    let text = match raw {
+        Value::Number(number) => {
+            let text = number_text(number);
+            steps.push(Step::new("number → decimal string", text.clone()));
+            text
+        }
+        Value::String(text) => {
+            let trimmed = text.trim();
+            if trimmed != text {
+                steps.push(Step::new("trim", trimmed));
+            }
+            match clean_decimal(trimmed) {
+                Some((clean, comma)) => {
+                    if clean != trimmed {
+                        steps.push(Step::new(
+                            if comma {
+                                "decimal comma → point"
+                            } else {
+                                "remove thousands separators"
+                            },
+                            clean.clone(),
+                        ));
+                    }
+                    if comma {
+                        findings.push(Finding::new(
+                            Code::NumberCommaDecimal,
+                            format!("{trimmed:?} uses a decimal comma; sent as {clean:?}. Check that the comma really is the decimal separator"),
+                        ));
+                    }
+                    clean
+                }
+                None => {
+                    return Normalized::dropped(
+                        steps,
+                        Finding::new(
+                            Code::NumberInvalid,
+                            format!("{trimmed:?} is not a number; not sent"),
+                        ),
+                    );
+                }
+            }
+        }
+        other => {
+            return Normalized::dropped(
+                steps,
+                Finding::new(
+                    Code::NumberInvalid,
+                    format!("expected a number, found {}; not sent", kind(other)),
+                ),
+            );
+        }
+    };
+
+    if text.starts_with('-')
+        && text
+            .trim_start_matches(['-', '0', '.'])
+            .chars()
+            .any(|c| c != '0')
+    {
+        findings.push(Finding::new(
+            Code::NumberNegative,
+            format!("{text} is negative; Pinterest reports it as negative revenue"),
+        ));
+    }
+    Normalized {
+        value: Some(text),
+        steps,
+        findings,
+    }
+}
+
+/// `"1 234,50"` → `("1234.50", true)`; `"1,234.50"` → `("1234.50", false)`; `None` when the
+/// text is not a finite decimal.
+fn clean_decimal(text: &str) -> Option<(String, bool)> {
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\'' && *c != '_')
+        .collect();
+    let compact = compact.strip_prefix('+').unwrap_or(&compact).to_owned();
+    let last_comma = compact.rfind(',');
+    let last_point = compact.rfind('.');
+
+    let (clean, comma) = match (last_comma, last_point) {
+        (None, _) => (compact.clone(), false),
+        (Some(comma), Some(point)) if point > comma => (compact.replace(',', ""), false),
+        (Some(_), Some(_)) => (compact.replace('.', "").replacen(',', ".", 1), true),
+        (Some(_), None) if compact.matches(',').count() > 1 => (compact.replace(',', ""), false),
+        (Some(_), None) => (compact.replacen(',', ".", 1), true),
+    };
+
+    let body = clean.strip_prefix('-').unwrap_or(&clean);
+    let mut parts = body.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next();
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    let valid = digits(whole)
+        && fraction.is_none_or(|f| !f.is_empty() && digits(f))
+        && !(whole.is_empty() && fraction.is_none());
+    valid.then_some((clean, comma))
+}
+
+/// An integer (`quantity`, `num_items`): whole numbers, `2.0` and `"2"` are accepted.
+pub fn integer(raw: &Value) -> Normalized<i64> {
+    let invalid = |what: String| {
+        Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::IntegerInvalid,
+                format!("{what} is not a whole number; not sent"),
+            ),
+        )
+    };
+    match raw {
+        Value::Number(number) => {
+            if let Some(value) = number.as_i64() {
+                return Normalized::ok(value, Vec::new());
+            }
+            match number.as_f64() {
+                Some(float) if float.fract() == 0.0 && float.abs() < 9.0e15 => {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "checked to be whole and in range"
+                    )]
+                    let value = float as i64;
+                    Normalized::ok(value, vec![Step::new("whole number", value.to_string())])
+                }
+                _ => invalid(number.to_string()),
+            }
+        }
+        Value::String(text) => {
+            let trimmed = text.trim();
+            let whole = trimmed
+                .strip_suffix(".0")
+                .or_else(|| trimmed.strip_suffix(".00"))
+                .unwrap_or(trimmed);
+            match whole.parse::<i64>() {
+                Ok(value) => Normalized::ok(
+                    value,
+                    vec![Step::new("string → integer", value.to_string())],
+                ),
+                Err(_) => invalid(format!("{trimmed:?}")),
+            }
+        }
+        other => invalid(kind(other).to_owned()),
+    }
+}
+
+/// A boolean from `true`/`false`, `1`/`0` and the strings `"true"`, `"false"`, `"1"`, `"0"`,
+/// `"yes"`, `"no"` in any case.
+pub fn boolean(raw: &Value) -> Normalized<bool> {
+    let parsed = match raw {
+        Value::Bool(flag) => return Normalized::ok(*flag, Vec::new()),
+        Value::Number(number) => match number.as_u64() {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+        Value::String(text) => match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "y" | "on" => Some(true),
+            "false" | "0" | "no" | "n" | "off" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    match parsed {
+        Some(flag) => Normalized::ok(flag, vec![Step::new("read as boolean", flag.to_string())]),
+        None => Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::BooleanInvalid,
+                format!(
+                    "{raw} is not a boolean or a boolean-like string (true/false/1/0); not sent"
+                ),
+            ),
+        ),
+    }
+}
+
+/// A timestamp read as Unix seconds, with how it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    /// Unix seconds.
+    pub seconds: i64,
+}
+
+/// Reads a timestamp: a number or digit string in seconds, milliseconds or microseconds
+/// (told apart by size), or an ISO 8601 date-time with any offset form (`Z`, `+02:00`,
+/// `+0200`, `-05`). Without an offset it is read as UTC, with a warning.
+pub fn timestamp(raw: &Value) -> Normalized<Timestamp> {
+    let invalid = |what: String| {
+        Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::EventTimeInvalid,
+                format!(
+                    "{what} is not a timestamp pinspect can read (Unix seconds or milliseconds, or ISO 8601); not sent"
+                ),
+            ),
+        )
+    };
+    match raw {
+        Value::Number(number) => match number.as_f64() {
+            Some(float) if float.is_finite() => from_number(float, &number.to_string()),
+            _ => invalid(number.to_string()),
+        },
+        Value::String(text) => {
+            let trimmed = text.trim();
+            if let Ok(float) = trimmed.parse::<f64>()
+                && float.is_finite()
+                && trimmed
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+            {
+                return from_number(float, trimmed);
+            }
+            from_iso(trimmed).unwrap_or_else(|| invalid(format!("{trimmed:?}")))
+        }
+        other => invalid(kind(other).to_owned()),
+    }
+}
+
+fn from_number(value: f64, text: &str) -> Normalized<Timestamp> {
+    // Seconds are 10 digits until the year 2286; milliseconds 13; microseconds 16.
+    let magnitude = value.abs();
+    let (divisor, unit, ambiguous) = if magnitude < 1.0e11 {
+        (1.0, "seconds", false)
+    } else if magnitude < 1.0e14 {
+        (1.0e3, "milliseconds", false)
+    } else if magnitude < 1.0e17 {
+        (1.0e6, "microseconds", true)
+    } else {
+        (1.0e9, "nanoseconds", true)
+    };
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "divided down to seconds, which fit"
+    )]
+    let seconds = (value / divisor).floor() as i64;
+    let mut result = Normalized::ok(
+        Timestamp { seconds },
+        vec![Step::new(
+            format!("{text} read as {unit} → seconds"),
+            seconds.to_string(),
+        )],
+    );
+    if ambiguous {
+        result = result.with(Finding::new(
+            Code::EventTimeUnitAmbiguous,
+            format!("{text} is too large for seconds or milliseconds; read as {unit}. Send Unix seconds or milliseconds"),
+        ));
+    }
+    result
+}
+
+fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
+    if let Ok(instant) = text.parse::<jiff::Timestamp>() {
+        let seconds = instant.as_second();
+        return Some(Normalized::ok(
+            Timestamp { seconds },
+            vec![Step::new(
+                "ISO 8601 with offset → Unix seconds",
+                seconds.to_string(),
+            )],
+        ));
+    }
+    // Offsets jiff does not read: "+02" (hours only) is read by padding minutes.
+    if let Some(padded) = pad_hour_offset(text)
+        && let Ok(instant) = padded.parse::<jiff::Timestamp>()
+    {
+        let seconds = instant.as_second();
+        return Some(Normalized::ok(
+            Timestamp { seconds },
+            vec![Step::new(
+                "ISO 8601 with offset → Unix seconds",
+                seconds.to_string(),
+            )],
+        ));
+    }
+    let civil = text.parse::<jiff::civil::DateTime>().ok().or_else(|| {
+        text.parse::<jiff::civil::Date>()
+            .ok()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+    })?;
+    let seconds = jiff::tz::TimeZone::UTC
+        .to_timestamp(civil)
+        .ok()?
+        .as_second();
+    Some(
+        Normalized::ok(
+            Timestamp { seconds },
+            vec![Step::new(
+                "ISO 8601 without offset read as UTC",
+                seconds.to_string(),
+            )],
+        )
+        .with(Finding::new(
+            Code::EventTimeNoOffset,
+            format!(
+                "{text:?} has no time zone offset; read as UTC. Add Z or an offset such as +02:00"
+            ),
+        )),
+    )
+}
+
+/// `2025-04-18T07:53:39+02` → `2025-04-18T07:53:39+02:00`.
+fn pad_hour_offset(text: &str) -> Option<String> {
+    let sign_at = text.rfind(['+', '-'])?;
+    let offset = &text[sign_at + 1..];
+    (text[..sign_at].contains('T')
+        && offset.len() == 2
+        && offset.chars().all(|c| c.is_ascii_digit()))
+    .then(|| format!("{text}:00"))
+}
+
+/// An ISO 4217 currency code, upper-cased.
+pub fn currency(raw: &str) -> Normalized<String> {
+    let mut steps = Vec::new();
+    let trimmed = raw.trim();
+    if trimmed != raw {
+        steps.push(Step::new("trim", trimmed));
+    }
+    let upper = trimmed.to_ascii_uppercase();
+    let mut result = Normalized::ok(upper.clone(), steps);
+    if upper != trimmed {
+        result.steps.push(Step::new("upper-case", upper.clone()));
+        result = result.with(Finding::new(
+            Code::CurrencyUpperCased,
+            format!("{trimmed:?} was upper-cased to {upper}"),
+        ));
+    }
+    if iso_currency::Currency::from_code(&upper).is_none() {
+        result = result.with(Finding::new(
+            Code::CurrencyInvalid,
+            format!("{trimmed:?} is not an ISO 4217 currency code (EUR, USD, GBP …)"),
+        ));
+    }
+    result
+}
+
+/// A client IP address. A proxy chain keeps its first public address, a port or brackets are
+/// removed, each with a warning; private, loopback and other non-visitor addresses are dropped.
+pub fn ip_address(raw: &str) -> Normalized<String> {
+    let mut steps = Vec::new();
+    let mut findings = Vec::new();
+    let trimmed = raw.trim();
+
+    let candidates: Vec<&str> = trimmed
+        .split([',', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let parsed: Vec<(IpAddr, bool)> = candidates
+        .iter()
+        .filter_map(|part| parse_ip(part))
+        .collect();
+
+    if parsed.len() < candidates.len() || parsed.is_empty() {
+        return Normalized::dropped(
+            steps,
+            Finding::new(
+                Code::IpInvalid,
+                format!("{trimmed:?} is not an IPv4 or IPv6 address; not sent"),
+            ),
+        );
+    }
+
+    let decorated = parsed.iter().any(|(_, decorated)| *decorated);
+    let chosen = parsed
+        .iter()
+        .find(|(ip, _)| is_public(*ip))
+        .map(|(ip, _)| *ip);
+    if parsed.len() > 1 || decorated {
+        let kept = chosen.map_or_else(
+            || "none of them is public".to_owned(),
+            |ip| format!("sent {ip}"),
+        );
+        findings.push(Finding::new(
+            Code::IpProxyChain,
+            format!("{trimmed:?} is not a single bare address (proxy chain, port or brackets); {kept}. Send the visitor's address alone"),
+        ));
+    }
+    let Some(ip) = chosen else {
+        let first = parsed[0].0;
+        findings.push(Finding::new(
+            Code::IpNotPublic,
+            format!("{first} is a private, loopback or reserved address, not the visitor's; not sent. Check the proxy's forwarded-for header"),
+        ));
+        return Normalized {
+            value: None,
+            steps,
+            findings,
+        };
+    };
+
+    let text = ip.to_string();
+    if text != trimmed {
+        steps.push(Step::new("bare visitor address", text.clone()));
+    }
+    if looks_masked(ip) {
+        findings.push(Finding::new(
+            Code::IpMasked,
+            format!("{text} ends in zeros and looks anonymized; Pinterest matches it less well"),
+        ));
+    }
+    Normalized {
+        value: Some(text),
+        steps,
+        findings,
+    }
+}
+
+/// Parses one address, allowing `[v6]:port` and `v4:port`; the flag says it was decorated.
+fn parse_ip(text: &str) -> Option<(IpAddr, bool)> {
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Some((unmap(ip), false));
+    }
+    if let Some(rest) = text.strip_prefix('[') {
+        let (inside, _) = rest.split_once(']')?;
+        return inside
+            .parse::<Ipv6Addr>()
+            .ok()
+            .map(|ip| (unmap(IpAddr::V6(ip)), true));
+    }
+    let (host, port) = text.rsplit_once(':')?;
+    (port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty())
+        .then(|| host.parse::<Ipv4Addr>().ok())
+        .flatten()
+        .map(|ip| (IpAddr::V4(ip), true))
+}
+
+fn unmap(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        IpAddr::V4(_) => ip,
+    }
+}
+
+fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+fn looks_masked(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.octets()[3] == 0,
+        IpAddr::V6(v6) => v6.segments()[3..].iter().all(|s| *s == 0),
+    }
+}
+
+/// The four action sources Pinterest accepts.
+pub const ACTION_SOURCES: [&str; 4] = ["app_android", "app_ios", "offline", "web"];
+
+/// An explicit action source: trimmed and lower-cased, and checked against the four values.
+pub fn action_source(raw: &str) -> Normalized<String> {
+    let mut steps = Vec::new();
+    let value = raw.trim().to_ascii_lowercase();
+    if value != raw {
+        steps.push(Step::new("trim, lower-case", value.clone()));
+    }
+    let mut result = Normalized::ok(value.clone(), steps);
+    if !ACTION_SOURCES.contains(&value.as_str()) {
+        result = result.with(Finding::new(
+            Code::ActionSourceInvalid,
+            format!("{raw:?} is not one of app_android, app_ios, offline, web; Pinterest rejects the event"),
+        ));
+    }
+    result
+}
+
+/// `app_android` / `app_ios` when the event comes from an app (`context.app` or the device
+/// OS says so), else `web`; the message says which field decided.
+pub fn derive_action_source(event: &Value) -> (String, String) {
+    let os_name = event
+        .pointer("/context/device/os/name")
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase);
+    let has_app = event
+        .pointer("/context/app")
+        .is_some_and(|app| app.as_object().is_some_and(|map| !map.is_empty()));
+
+    let from_os = |os: &str| {
+        if os.contains("android") {
+            Some("app_android")
+        } else if os.contains("ios") || os.contains("iphone") || os.contains("ipad") {
+            Some("app_ios")
+        } else {
+            None
+        }
+    };
+
+    match (has_app, os_name.as_deref().and_then(from_os)) {
+        (true, Some(app)) => (
+            app.to_owned(),
+            format!(
+                "derived {app} from context.app and context.device.os.name = {:?}",
+                os_name.unwrap_or_default()
+            ),
+        ),
+        (true, None) => (
+            "web".to_owned(),
+            "derived web: context.app is present but the device OS is neither Android nor iOS"
+                .to_owned(),
+        ),
+        (false, Some(_) | None) => (
+            "web".to_owned(),
+            "derived web: no partners.pinterest.action_source and no context.app".to_owned(),
+        ),
+    }
+}
+
+/// Personal data in clear text inside `text` (URL-decoded query parameters included): an
+/// e-mail address or an international phone number. Returns what was found, for the message.
+pub fn personal_data_in(text: &str) -> Option<&'static str> {
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
+    let decoded = decoded.replace('+', " +");
+    let is_separator = |c: char| c.is_whitespace() || "&?=/;,\"'<>()[]{}|#".contains(c);
+
+    if decoded
+        .split(is_separator)
+        .any(|token| looks_like_email(token.trim_matches('.')))
+    {
+        return Some("an e-mail address");
+    }
+
+    // An international phone number: + then 8 to 15 digits, with spaces, dots or dashes.
+    let chars: Vec<char> = decoded.chars().collect();
+    for (start, c) in chars.iter().enumerate() {
+        if *c != '+' {
+            continue;
+        }
+        let mut digits = 0;
+        for next in &chars[start + 1..] {
+            if next.is_ascii_digit() {
+                digits += 1;
+            } else if !matches!(next, ' ' | '-' | '.' | '(' | ')') {
+                break;
+            }
+        }
+        if (8..=15).contains(&digits) {
+            return Some("a phone number");
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal(&json!(59.9)).value.as_deref(), Some("59.9"));
+        assert_eq!(decimal(&json!(10)).value.as_deref(), Some("10"));
+        assert_eq!(decimal(&json!(" 19.90 ")).value.as_deref(), Some("19.90"));
+        let comma = decimal(&json!("19,95"));
+        assert_eq!(comma.value.as_deref(), Some("19.95"));
+        assert_eq!(comma.findings[0].code, Code::NumberCommaDecimal);
+        assert_eq!(
+            decimal(&json!("1,234.50")).value.as_deref(),
+            Some("1234.50")
+        );
+        assert_eq!(
+            decimal(&json!("1.234,50")).value.as_deref(),
+            Some("1234.50")
+        );
+        assert_eq!(decimal(&json!("abc")).findings[0].code, Code::NumberInvalid);
+        assert_eq!(
+            decimal(&json!("1e5x")).findings[0].code,
+            Code::NumberInvalid
+        );
+        assert_eq!(decimal(&json!(true)).findings[0].code, Code::NumberInvalid);
+        assert_eq!(decimal(&json!(-5)).findings[0].code, Code::NumberNegative);
+        assert!(decimal(&json!("-0.00")).findings.is_empty());
+    }
+
+    #[test]
+    fn integers_and_booleans() {
+        assert_eq!(integer(&json!("2")).value, Some(2));
+        assert_eq!(integer(&json!(2.0)).value, Some(2));
+        assert_eq!(integer(&json!(2.5)).findings[0].code, Code::IntegerInvalid);
+        assert_eq!(boolean(&json!("TRUE")).value, Some(true));
+        assert_eq!(boolean(&json!(0)).value, Some(false));
+        assert_eq!(
+            boolean(&json!("maybe")).findings[0].code,
+            Code::BooleanInvalid
+        );
+    }
+
+    #[test]
+    fn timestamps_in_every_form() {
+        let want = 1_744_955_619;
+        for raw in [
+            json!(1_744_955_619_974_u64),
+            json!("1744955619974"),
+            json!(1_744_955_619),
+            json!(1_744_955_619.974),
+            json!("2025-04-18T07:53:39.974+02:00"),
+            json!("2025-04-18T07:53:39+0200"),
+            json!("2025-04-18T07:53:39+02"),
+            json!("2025-04-18T05:53:39Z"),
+            json!("2025-04-18T00:53:39-05:00"),
+        ] {
+            assert_eq!(
+                timestamp(&raw).value,
+                Some(Timestamp { seconds: want }),
+                "{raw}"
+            );
+        }
+        let no_offset = timestamp(&json!("2025-04-18T05:53:39"));
+        assert_eq!(no_offset.value, Some(Timestamp { seconds: want }));
+        assert_eq!(no_offset.findings[0].code, Code::EventTimeNoOffset);
+        let micros = timestamp(&json!(1_744_955_619_974_000_u64));
+        assert_eq!(micros.value, Some(Timestamp { seconds: want }));
+        assert_eq!(micros.findings[0].code, Code::EventTimeUnitAmbiguous);
+        assert_eq!(
+            timestamp(&json!("yesterday")).findings[0].code,
+            Code::EventTimeInvalid
+        );
+    }
+
+    #[test]
+    fn currencies() {
+        assert_eq!(currency("eur").value.as_deref(), Some("EUR"));
+        assert_eq!(currency("eur").findings[0].code, Code::CurrencyUpperCased);
+        assert!(currency("EUR").findings.is_empty());
+        assert_eq!(currency("EURO").findings[0].code, Code::CurrencyInvalid);
+    }
+
+    #[test]
+    fn ip_addresses() {
+        assert_eq!(
+            ip_address("203.0.113.7").value.as_deref(),
+            Some("203.0.113.7")
+        );
+        assert!(ip_address("203.0.113.7").findings.is_empty());
+        let chain = ip_address("10.0.0.1, 203.0.113.7, 198.51.100.2");
+        assert_eq!(chain.value.as_deref(), Some("203.0.113.7"));
+        assert_eq!(chain.findings[0].code, Code::IpProxyChain);
+        assert_eq!(
+            ip_address("203.0.113.7:8080").value.as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            ip_address("[2001:db8::1]:443").value.as_deref(),
+            Some("2001:db8::1")
+        );
+        let private = ip_address("192.168.1.20");
+        assert_eq!(private.value, None);
+        assert_eq!(private.findings[0].code, Code::IpNotPublic);
+        assert_eq!(ip_address("::1").findings[0].code, Code::IpNotPublic);
+        assert_eq!(ip_address("203.0.113.0").findings[0].code, Code::IpMasked);
+        assert_eq!(ip_address("not an ip").findings[0].code, Code::IpInvalid);
+        assert_eq!(
+            ip_address("::ffff:203.0.113.9").value.as_deref(),
+            Some("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn action_sources() {
+        assert!(action_source("web").findings.is_empty());
+        assert_eq!(
+            action_source("website").findings[0].code,
+            Code::ActionSourceInvalid
+        );
+        let app = json!({"context": {"app": {"name": "x"}, "device": {"os": {"name": "Android"}}}});
+        assert_eq!(derive_action_source(&app).0, "app_android");
+        let ios = json!({"context": {"app": {"name": "x"}, "device": {"os": {"name": "iOS"}}}});
+        assert_eq!(derive_action_source(&ios).0, "app_ios");
+        assert_eq!(derive_action_source(&json!({})).0, "web");
+    }
+
+    #[test]
+    fn personal_data_detection() {
+        assert_eq!(
+            personal_data_in("https://x.io/a?email=jane.doe%40example.com&b=1"),
+            Some("an e-mail address")
+        );
+        assert_eq!(
+            personal_data_in("jane.doe@example.com"),
+            Some("an e-mail address")
+        );
+        assert_eq!(
+            personal_data_in("call +33 6 55 50 12 34"),
+            Some("a phone number")
+        );
+        assert_eq!(personal_data_in("https://x.io/p/42?utm_source=pin"), None);
+        assert_eq!(personal_data_in("summer dresses"), None);
+    }
+}

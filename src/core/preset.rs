@@ -1,0 +1,347 @@
+//! Built-in mapping presets, kept as data in `assets/presets/*.json`, and the [`Source`]
+//! expressions their field tables are written in.
+//!
+//! A source is a path into the event (`user.email`), a query parameter of a URL found at a
+//! path (`query(context.page.url, epik)`), a cookie in a cookie header
+//! (`cookie(context.device.cookie)`, named by the click-id setting unless a name is given),
+//! or a derivation pinspect performs (`derive(action_source)`). The same text form is used in
+//! presets, configs, the trace and the GUI, so what users read is what they can type.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::fields::{self, canonical_path};
+use super::path::{PathError, SourcePath};
+
+/// Where a field's value may come from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// A value in the event.
+    Path(SourcePath),
+
+    /// A query parameter of the URL at a path, URL-decoded.
+    Query {
+        /// Path of the URL.
+        url: SourcePath,
+        /// Parameter name.
+        param: String,
+    },
+
+    /// A cookie in the `name=value; …` header at a path.
+    Cookie {
+        /// Path of the cookie header.
+        header: SourcePath,
+        /// Cookie name; `None` uses the click-id cookie setting.
+        name: Option<String>,
+    },
+
+    /// A value pinspect derives from several fields.
+    Derive(Derivation),
+}
+
+/// The derivations pinspect knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Derivation {
+    /// `app_android` / `app_ios` from `context.app` and the device OS, else `web`.
+    ActionSource,
+}
+
+impl Derivation {
+    fn name(self) -> &'static str {
+        match self {
+            Self::ActionSource => "action_source",
+        }
+    }
+}
+
+/// Why a source expression could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    /// The path inside is malformed.
+    #[error(transparent)]
+    Path(#[from] PathError),
+
+    /// `query(...)` or `cookie(...)` with the wrong arguments.
+    #[error("{text:?}: {reason}")]
+    Call {
+        /// The expression as written.
+        text: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+}
+
+impl Source {
+    /// Parses `user.email`, `query(context.page.url, epik)`, `cookie(context.device.cookie)`,
+    /// `cookie(context.device.cookie, _epik)` or `derive(action_source)`.
+    pub fn parse(text: &str) -> Result<Self, SourceError> {
+        let text = text.trim();
+        let Some((function, rest)) = text.split_once('(') else {
+            return Ok(Self::Path(SourcePath::parse(text)?));
+        };
+        let call_error = |reason| SourceError::Call {
+            text: text.to_owned(),
+            reason,
+        };
+        let arguments = rest
+            .strip_suffix(')')
+            .ok_or_else(|| call_error("missing closing parenthesis"))?;
+        let arguments: Vec<&str> = arguments.split(',').map(str::trim).collect();
+
+        match (function.trim(), arguments.as_slice()) {
+            ("query", [url, param]) if !param.is_empty() => Ok(Self::Query {
+                url: SourcePath::parse(url)?,
+                param: (*param).to_owned(),
+            }),
+            ("query", _) => Err(call_error("write query(URL_PATH, PARAMETER)")),
+            ("cookie", [header]) => Ok(Self::Cookie {
+                header: SourcePath::parse(header)?,
+                name: None,
+            }),
+            ("cookie", [header, name]) if !name.is_empty() => Ok(Self::Cookie {
+                header: SourcePath::parse(header)?,
+                name: Some((*name).to_owned()),
+            }),
+            ("cookie", _) => Err(call_error(
+                "write cookie(HEADER_PATH) or cookie(HEADER_PATH, NAME)",
+            )),
+            ("derive", ["action_source"]) => Ok(Self::Derive(Derivation::ActionSource)),
+            ("derive", _) => Err(call_error("the only derivation is derive(action_source)")),
+            _ => Err(call_error("unknown function: use query, cookie or derive")),
+        }
+    }
+
+    /// The event path this source reads, if it reads one.
+    pub fn path(&self) -> Option<&SourcePath> {
+        match self {
+            Self::Path(path) => Some(path),
+            Self::Query { url, .. } => Some(url),
+            Self::Cookie { header, .. } => Some(header),
+            Self::Derive(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Path(path) => write!(f, "{path}"),
+            Self::Query { url, param } => write!(f, "query({url}, {param})"),
+            Self::Cookie { header, name: None } => write!(f, "cookie({header})"),
+            Self::Cookie {
+                header,
+                name: Some(name),
+            } => write!(f, "cookie({header}, {name})"),
+            Self::Derive(derivation) => write!(f, "derive({})", derivation.name()),
+        }
+    }
+}
+
+/// A named mapping: event-name table and field sources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preset {
+    /// Identifier used in configs and on the command line.
+    pub name: String,
+
+    /// Short human title.
+    pub title: String,
+
+    /// What the preset follows.
+    pub description: String,
+
+    /// Source event name → Pinterest event name.
+    pub event_names: BTreeMap<String, String>,
+
+    /// Pinterest field path → sources in priority order, in catalog order.
+    pub fields: Vec<(String, Vec<Source>)>,
+}
+
+impl Preset {
+    /// The sources for a field, if the preset maps it.
+    pub fn sources(&self, field: &str) -> Option<&[Source]> {
+        let field = canonical_path(field);
+        self.fields
+            .iter()
+            .find(|(path, _)| *path == field)
+            .map(|(_, sources)| sources.as_slice())
+    }
+
+    /// A built-in preset by name.
+    pub fn builtin(name: &str) -> Option<&'static Self> {
+        builtin_presets().iter().find(|preset| preset.name == name)
+    }
+}
+
+/// The default preset's name.
+pub const DEFAULT_PRESET: &str = "commandersact";
+
+/// What the preset files look like on disk.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresetFile {
+    name: String,
+    title: String,
+    description: String,
+    event_names: BTreeMap<String, Vec<String>>,
+    fields: BTreeMap<String, Vec<String>>,
+}
+
+const PRESET_FILES: &[(&str, &str)] = &[(
+    "commandersact.json",
+    include_str!("../../assets/presets/commandersact.json"),
+)];
+
+/// Every built-in preset, parsed once. A preset that fails to parse is logged and left out;
+/// the unit tests make sure none does.
+pub fn builtin_presets() -> &'static [Preset] {
+    static PRESETS: OnceLock<Vec<Preset>> = OnceLock::new();
+    PRESETS.get_or_init(|| {
+        PRESET_FILES
+            .iter()
+            .filter_map(|(file, text)| match parse_preset(text) {
+                Ok(preset) => Some(preset),
+                Err(err) => {
+                    log::error!("built-in preset {file} is broken: {err}");
+                    None
+                }
+            })
+            .collect()
+    })
+}
+
+/// Parses a preset file and checks every field and source in it.
+pub fn parse_preset(text: &str) -> Result<Preset, String> {
+    let file: PresetFile = serde_json::from_str(text).map_err(|err| err.to_string())?;
+    let catalog = fields::catalog();
+
+    let mut event_names = BTreeMap::new();
+    for (target, sources) in file.event_names {
+        for source in sources {
+            if let Some(previous) = event_names.insert(source.clone(), target.clone()) {
+                return Err(format!(
+                    "{source} is mapped to both {previous} and {target}"
+                ));
+            }
+        }
+    }
+
+    let mut fields = Vec::new();
+    for spec in catalog.fields() {
+        let Some((_, texts)) = file
+            .fields
+            .iter()
+            .find(|(path, _)| canonical_path(path) == spec.path)
+        else {
+            continue;
+        };
+        let sources = texts
+            .iter()
+            .map(|text| Source::parse(text).map_err(|err| format!("{}: {err}", spec.path)))
+            .collect::<Result<Vec<_>, _>>()?;
+        fields.push((spec.path.clone(), sources));
+    }
+    if let Some(unknown) = file.fields.keys().find(|path| catalog.get(path).is_none()) {
+        return Err(format!("{unknown} is not a Pinterest field"));
+    }
+
+    Ok(Preset {
+        name: file.name,
+        title: file.title,
+        description: file.description,
+        event_names,
+        fields,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_presets_parse() {
+        assert_eq!(builtin_presets().len(), PRESET_FILES.len());
+        let preset = Preset::builtin(DEFAULT_PRESET).unwrap();
+        assert_eq!(
+            preset.event_names.get("purchase").map(String::as_str),
+            Some("checkout")
+        );
+        assert_eq!(
+            preset.event_names.get("view_promotion").map(String::as_str),
+            Some("custom")
+        );
+        let em: Vec<String> = preset
+            .sources("user_data.em")
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(em, ["user.email_sha256", "user.email"]);
+    }
+
+    #[test]
+    fn default_preset_covers_the_whole_product_table() {
+        let preset = Preset::builtin(DEFAULT_PRESET).unwrap();
+        for name in [
+            "page_view",
+            "view_item",
+            "purchase",
+            "buy",
+            "pay",
+            "payment",
+            "add_to_cart",
+            "addtocart",
+            "search",
+            "find_location",
+            "generate_lead",
+            "submit_application",
+            "contact",
+            "sign_up",
+            "signup",
+            "completeregistration",
+            "view_item_list",
+            "viewcategory",
+            "viewcontent",
+            "watch_video",
+            "watchvideo",
+            "add_payment_info",
+            "add_shipping_info",
+            "add_to_wishlist",
+            "begin_checkout",
+            "login",
+            "refund",
+            "remove_from_cart",
+            "select_content",
+            "select_item",
+            "view_cart",
+            "select_promotion",
+            "view_promotion",
+        ] {
+            assert!(
+                preset.event_names.contains_key(name),
+                "{name} is not mapped"
+            );
+        }
+        assert_eq!(preset.fields.len(), 39);
+    }
+
+    #[test]
+    fn sources_round_trip_through_text() {
+        for text in [
+            "user.email",
+            "items[*].product.price",
+            "query(context.page.url, epik)",
+            "cookie(context.device.cookie)",
+            "cookie(context.device.cookie, _pin_unauth)",
+            "derive(action_source)",
+        ] {
+            assert_eq!(Source::parse(text).unwrap().to_string(), text);
+        }
+        assert!(Source::parse("query(url)").is_err());
+        assert!(Source::parse("derive(x)").is_err());
+        assert!(Source::parse("frob(x)").is_err());
+        assert!(Source::parse("cookie(a").is_err());
+    }
+}

@@ -1,0 +1,70 @@
+//! Destination settings that change what the mapping produces. The access token is not one of
+//! them: it never enters this type, so it can never be persisted or exported with it.
+
+use serde::{Deserialize, Serialize};
+
+/// What to do with a source event name that no table maps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnmappedEvents {
+    /// Send it as `custom`, with a warning (Commanders Act's behaviour).
+    #[default]
+    Custom,
+
+    /// Do not send it.
+    Skip,
+}
+
+/// The destination settings of a mapping config (PRODUCT.md §6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Pinterest ad account id (digits). Needed only for sending.
+    pub advertiser_id: String,
+
+    /// Cookie holding the click id, read from `context.device.cookie`.
+    pub click_id_cookie_name: String,
+
+    /// Send with `?test=true`.
+    pub send_as_test_request: bool,
+
+    /// ISO 3166-1 alpha-2 region for national phone numbers, e.g. `FR`. `None`: national
+    /// numbers are not sent, because guessing the country would hash the wrong number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_phone_country: Option<String>,
+
+    /// Unmapped source event names: `custom` or `skip`.
+    pub unmapped_events: UnmappedEvents,
+
+    /// Remove diacritics from first and last names before hashing. Off by default: Pinterest
+    /// asks for UTF-8 and does not say to strip them.
+    pub strip_name_diacritics: bool,
+}
+
+/// The cookie Pinterest's tag writes the click id to.
+pub const DEFAULT_CLICK_ID_COOKIE: &str = "_epik";
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            advertiser_id: String::new(),
+            click_id_cookie_name: DEFAULT_CLICK_ID_COOKIE.to_owned(),
+            send_as_test_request: true,
+            default_phone_country: None,
+            unmapped_events: UnmappedEvents::Custom,
+            strip_name_diacritics: false,
+        }
+    }
+}
+
+impl Settings {
+    /// The cookie name to look for, falling back to `_epik` when the setting is blank.
+    pub fn click_id_cookie(&self) -> &str {
+        let name = self.click_id_cookie_name.trim();
+        if name.is_empty() {
+            DEFAULT_CLICK_ID_COOKIE
+        } else {
+            name
+        }
+    }
+}

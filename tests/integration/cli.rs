@@ -1,0 +1,104 @@
+//! The command line's contract: exit statuses, stdout versus stderr, inputs from stdin.
+
+use crate::support::{pinspect, pinspect_with_stdin, stdout_json, test_file};
+
+const NOW: &str = "1744956000";
+
+const GOOD: &str = r#"{"event_name": "purchase", "id": "O-1", "value": 10, "currency": "EUR",
+  "items": [{"id": "A", "quantity": 1, "product": {"price": 10}}],
+  "user": {"email": "jane.doe@example.com"},
+  "context": {"event_id": "e-1", "event_timestamp": 1744955619974}}"#;
+
+#[test]
+fn clean_events_exit_zero_and_map_prints_the_body() {
+    let output = pinspect_with_stdin(&["map", "--now", NOW, "-"], GOOD.as_bytes());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let body = stdout_json(&output);
+    assert_eq!(body["data"][0]["event_name"], "checkout");
+    assert_eq!(body["data"][0]["custom_data"]["value"], "10");
+}
+
+#[test]
+fn errors_exit_one_and_map_leaves_them_out() {
+    let bad = r#"{"event_name": "purchase", "context": {"event_timestamp": 1744955619974}}"#;
+    let output = pinspect_with_stdin(&["map", "--now", NOW, "-"], bad.as_bytes());
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout_json(&output)["data"].as_array().unwrap().len(), 0);
+    let included = pinspect_with_stdin(
+        &["map", "--include-errors", "--now", NOW, "-"],
+        bad.as_bytes(),
+    );
+    assert_eq!(stdout_json(&included)["data"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn unreadable_input_exits_two_with_the_place() {
+    let output = pinspect_with_stdin(&["check", "--now", NOW, "-"], b"{\n  \"a\": ,\n}");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("stdin:2:8"), "{stderr}");
+
+    let missing = pinspect(&["check", "/nonexistent/events.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/events.json"));
+}
+
+#[test]
+fn a_bad_ndjson_line_is_reported_and_the_rest_is_checked() {
+    let ndjson = format!(
+        "{}\n{{\"event_name\": \n{}\n",
+        GOOD.replace('\n', " "),
+        GOOD.replace('\n', " ")
+    );
+    let output = pinspect_with_stdin(
+        &["check", "--format", "json", "--now", NOW, "-"],
+        ndjson.as_bytes(),
+    );
+    let report = stdout_json(&output);
+    assert_eq!(report["summary"]["events"], 3);
+    assert_eq!(report["summary"]["sendable"], 2);
+    assert_eq!(
+        report["events"][1]["diagnostics"][0]["code"],
+        "input.syntax"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("stdin:2"));
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(pinspect(&["check"]).status.code(), Some(2));
+    assert_eq!(pinspect(&["frobnicate"]).status.code(), Some(2));
+    let preset = pinspect(&[
+        "check",
+        "--preset",
+        "nope",
+        test_file("data/doc-examples.json").to_str().unwrap(),
+    ]);
+    assert_eq!(preset.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&preset.stderr).contains("unknown preset"));
+}
+
+#[test]
+fn hash_prints_normalized_value_and_digest() {
+    let output = pinspect(&[
+        "hash",
+        "--field",
+        "em",
+        "--format",
+        "json",
+        " Jane.Doe@Example.COM",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let result = stdout_json(&output);
+    assert_eq!(result["normalized"], "jane.doe@example.com");
+    assert_eq!(
+        result["sha256"],
+        "86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d"
+    );
+}

@@ -1,0 +1,9 @@
+//! pinspect's integration tests, in one binary so that linking happens once.
+
+#![expect(clippy::expect_used, reason = "tests fail loudly on broken fixtures")]
+
+mod architecture;
+mod cli;
+mod doc_examples;
+mod golden;
+mod support;
