@@ -3,22 +3,30 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use pinspect::cli::{self, Cli, Command};
+use pinspect::cli::{self, Cli, Command, GuiArgs};
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
 
     let cli = Cli::parse();
-    let files = match cli.command {
-        None => Vec::new(),
-        Some(Command::Gui { files }) => files,
+    let args = match cli.command {
+        None => GuiArgs::default(),
+        Some(Command::Gui(args)) => args,
         Some(command) => return cli::run(command),
     };
 
-    match pinspect::gui::run(&files) {
+    let options = pinspect::gui::StartOptions {
+        files: args.files,
+        config: args.config,
+        samples: args.samples,
+        select: args.select,
+        now: args.now,
+        native_dialogs: true,
+    };
+    match pinspect::gui::run(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            cli::message(&format!("error: {err:#}"));
+            cli::message(&format!("error: {err}"));
             ExitCode::from(cli::EXIT_USAGE)
         }
     }

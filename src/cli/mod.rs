@@ -31,10 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the GUI with these event files loaded.
-    Gui {
-        /// Event files (JSON, JSON array or NDJSON).
-        files: Vec<PathBuf>,
-    },
+    Gui(GuiArgs),
 
     /// Print the Pinterest request body {"data":[...]} for the events.
     Map(MapArgs),
@@ -44,6 +41,30 @@ pub enum Command {
 
     /// Print the normalized value and SHA-256 of a value, as the mapping would.
     Hash(hash::HashArgs),
+}
+
+/// Options of `gui`.
+#[derive(Debug, Default, Args)]
+pub struct GuiArgs {
+    /// A mapping config file (pinspect-mapping/1) to start with.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Also load the sample events shipped with pinspect, timed a few minutes before now.
+    #[arg(long)]
+    pub samples: bool,
+
+    /// Select the event with this index once loaded (default: the first with a warning).
+    #[arg(long, value_name = "N")]
+    pub select: Option<usize>,
+
+    /// The clock for time checks, in Unix seconds (default: now), e.g. to inspect old exports.
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    pub now: Option<i64>,
+
+    /// Event files (JSON, JSON array or NDJSON).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 }
 
 /// Options shared by the commands that read events.
@@ -111,7 +132,7 @@ pub const EXIT_USAGE: u8 = 2;
 /// Runs a CLI command (not `gui`).
 pub fn run(command: Command) -> ExitCode {
     let status = match command {
-        Command::Gui { .. } => EXIT_USAGE,
+        Command::Gui(_) => EXIT_USAGE,
         Command::Map(args) => check::map(&args),
         Command::Check(args) => check::check(&args),
         Command::Hash(args) => hash::hash(&args),

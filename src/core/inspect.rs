@@ -90,14 +90,28 @@ pub struct TraceEntry {
 
 /// Inspects every event, with the checks that need several events (duplicate event ids).
 pub fn inspect_all(events: &[SourceEvent], mapping: &Mapping, now: i64) -> Vec<Inspection> {
+    inspect_all_with(events, mapping, now, &mut |_| true).unwrap_or_default()
+}
+
+/// [`inspect_all`] for long inputs: `keep_going(done)` is called after each event with the
+/// number of events inspected so far, and the work stops, returning `None`, as soon as it
+/// returns `false` (a user cancelled it). The results are identical to [`inspect_all`]'s.
+pub fn inspect_all_with(
+    events: &[SourceEvent],
+    mapping: &Mapping,
+    now: i64,
+    keep_going: &mut dyn FnMut(usize) -> bool,
+) -> Option<Vec<Inspection>> {
     let rules = mapping.rules();
-    let mut inspections: Vec<Inspection> = events
-        .iter()
-        .enumerate()
-        .map(|(index, event)| inspect_with_rules(event, index, mapping, &rules, now))
-        .collect();
+    let mut inspections: Vec<Inspection> = Vec::with_capacity(events.len());
+    for (index, event) in events.iter().enumerate() {
+        inspections.push(inspect_with_rules(event, index, mapping, &rules, now));
+        if !keep_going(index + 1) {
+            return None;
+        }
+    }
     checks::duplicate_event_ids(&mut inspections);
-    inspections
+    Some(inspections)
 }
 
 /// Inspects one event.
@@ -1031,5 +1045,30 @@ mod tests {
             Some("v")
         );
         assert_eq!(cookie_value("_epik=", "_epik"), None);
+    }
+
+    #[test]
+    fn inspect_all_with_reports_progress_and_stops_when_asked() {
+        let events: Vec<SourceEvent> = (0..5)
+            .map(|i| {
+                SourceEvent::new(
+                    "test",
+                    i,
+                    json!({"event_name": "page_view", "context": {"event_id": "same"}, "id": format!("O-{i}")}),
+                )
+            })
+            .collect();
+        let mapping = Mapping::default();
+
+        let mut seen = Vec::new();
+        let all = inspect_all_with(&events, &mapping, NOW, &mut |done| {
+            seen.push(done);
+            true
+        });
+        assert_eq!(seen, [1, 2, 3, 4, 5]);
+        assert_eq!(all, Some(inspect_all(&events, &mapping, NOW)));
+
+        let stopped = inspect_all_with(&events, &mapping, NOW, &mut |done| done < 2);
+        assert_eq!(stopped, None);
     }
 }

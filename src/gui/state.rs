@@ -1,0 +1,202 @@
+//! What survives a restart: the mapping (as config text, the same format as exported files),
+//! recent files and a few view choices. Window and panel sizes and the theme are kept by
+//! egui's own memory. The access token is never part of it: it has no field here and the
+//! mapping cannot hold one.
+//!
+//! The state is stored as JSON under [`STATE_KEY`] so that a damaged entry can be detected and
+//! reported; eframe's own `get_value` would silently return nothing.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::config::{parse_config, to_config_text};
+use crate::core::mapping::Mapping;
+
+/// The storage key.
+pub const STATE_KEY: &str = "pinspect-state";
+
+/// How many recent files are remembered.
+const RECENT_LIMIT: usize = 10;
+
+/// How the payload and source event are shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JsonView {
+    /// A collapsible tree.
+    #[default]
+    Tree,
+
+    /// The raw JSON text, read-only.
+    Raw,
+}
+
+/// The persisted part of the app.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppState {
+    /// The mapping as `pinspect-mapping/1` config text.
+    pub mapping_config: Option<String>,
+
+    /// Event files opened recently, newest first.
+    pub recent_files: Vec<PathBuf>,
+
+    /// Mapping configs opened or saved recently, newest first.
+    pub recent_configs: Vec<PathBuf>,
+
+    /// Show mapping rows for fields that got no value.
+    pub show_empty_fields: bool,
+
+    /// Tree or raw text for JSON.
+    pub json_view: JsonView,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self {
+            mapping_config: None,
+            recent_files: Vec::new(),
+            recent_configs: Vec::new(),
+            show_empty_fields: false,
+            json_view: JsonView::Tree,
+        }
+    }
+}
+
+/// The state read at start-up, and what went wrong reading it.
+#[derive(Debug)]
+pub struct Restored {
+    /// The state (defaults where it could not be read).
+    pub state: AppState,
+
+    /// The mapping (the default one if the stored one could not be read).
+    pub mapping: Mapping,
+
+    /// Messages for the user; empty when everything was read.
+    pub problems: Vec<String>,
+}
+
+/// Reads the stored state. Anything unreadable is replaced by defaults and reported; this
+/// never fails. Test mode is always on after a start, whatever was stored.
+pub fn restore(stored: Option<&str>) -> Restored {
+    let mut problems = Vec::new();
+    let state = match stored {
+        None => AppState::default(),
+        Some(text) => serde_json::from_str::<AppState>(text).unwrap_or_else(|err| {
+            problems.push(format!(
+                "The saved app state could not be read ({err}), so pinspect started with default settings and the default mapping."
+            ));
+            AppState::default()
+        }),
+    };
+
+    let mut mapping = match &state.mapping_config {
+        None => Mapping::default(),
+        Some(text) => parse_config("saved mapping", text).unwrap_or_else(|err| {
+            problems.push(format!(
+                "The saved mapping could not be read ({err}), so pinspect started with the default mapping."
+            ));
+            Mapping::default()
+        }),
+    };
+    mapping.settings.send_as_test_request = true;
+
+    Restored {
+        state,
+        mapping,
+        problems,
+    }
+}
+
+/// The text to store: `state` with `mapping` written into it as config text (test mode on).
+pub fn store(state: &AppState, mapping: &Mapping) -> String {
+    let mut mapping = mapping.clone();
+    mapping.settings.send_as_test_request = true;
+    let state = AppState {
+        mapping_config: Some(to_config_text(&mapping)),
+        ..state.clone()
+    };
+    serde_json::to_string(&state).unwrap_or_default()
+}
+
+/// Puts `path` first in a recent-files list.
+pub fn remember(list: &mut Vec<PathBuf>, path: &Path) {
+    list.retain(|known| known != path);
+    list.insert(0, path.to_path_buf());
+    list.truncate(RECENT_LIMIT);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::mapping::FieldOverride;
+
+    #[test]
+    fn nothing_stored_gives_defaults_silently() {
+        let restored = restore(None);
+        assert_eq!(restored.state, AppState::default());
+        assert_eq!(restored.mapping, Mapping::default());
+        assert!(restored.problems.is_empty());
+    }
+
+    #[test]
+    fn corrupt_state_starts_with_defaults_and_says_so() {
+        let restored = restore(Some("{\"recent_files\": 12, oops"));
+        assert_eq!(restored.state, AppState::default());
+        assert_eq!(restored.mapping, Mapping::default());
+        assert_eq!(restored.problems.len(), 1);
+        assert!(restored.problems[0].contains("default settings"));
+    }
+
+    #[test]
+    fn corrupt_mapping_keeps_the_rest_and_says_so() {
+        let stored = serde_json::json!({
+            "mapping_config": "{\"format\": \"pinspect-mapping/1\", \"fields\": {\"user_data.emial\": {\"skip\": true}}}",
+            "recent_files": ["/data/events.json"],
+        })
+        .to_string();
+        let restored = restore(Some(&stored));
+        assert_eq!(
+            restored.state.recent_files,
+            [PathBuf::from("/data/events.json")]
+        );
+        assert_eq!(restored.mapping, Mapping::default());
+        assert!(
+            restored.problems[0].contains("saved mapping"),
+            "{:?}",
+            restored.problems
+        );
+    }
+
+    #[test]
+    fn round_trip_keeps_overrides_and_forces_test_mode() {
+        let mut mapping = Mapping::default();
+        mapping.set_override("user_data.ge", FieldOverride::Skip);
+        mapping
+            .event_names
+            .insert("newsletter_optin".to_owned(), "lead".to_owned());
+        mapping.settings.advertiser_id = "549755885175".to_owned();
+        mapping.settings.send_as_test_request = false;
+        let mut state = AppState::default();
+        remember(&mut state.recent_files, Path::new("/a.json"));
+
+        let text = store(&state, &mapping);
+        let restored = restore(Some(&text));
+        assert!(restored.problems.is_empty(), "{:?}", restored.problems);
+        assert_eq!(restored.state.recent_files, [PathBuf::from("/a.json")]);
+        assert!(restored.mapping.settings.send_as_test_request);
+        mapping.settings.send_as_test_request = true;
+        assert_eq!(restored.mapping, mapping);
+    }
+
+    #[test]
+    fn recent_files_are_unique_newest_first_and_bounded() {
+        let mut list = Vec::new();
+        for i in 0..15 {
+            remember(&mut list, Path::new(&format!("/f{i}")));
+        }
+        remember(&mut list, Path::new("/f10"));
+        assert_eq!(list.len(), RECENT_LIMIT);
+        assert_eq!(list[0], PathBuf::from("/f10"));
+        assert_eq!(list.iter().filter(|p| **p == Path::new("/f10")).count(), 1);
+    }
+}

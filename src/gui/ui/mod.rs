@@ -1,0 +1,64 @@
+//! The panels and windows. Every function here reads state and pushes [`Command`]s; none
+//! touches files, the network or the core's computations.
+//!
+//! [`Command`]: super::command::Command
+
+mod details;
+mod dialogs;
+mod event_names;
+mod events_list;
+mod mapping_table;
+mod override_editor;
+mod status_bar;
+mod top_bar;
+mod widgets;
+
+pub use dialogs::preset_preview;
+
+use egui::{CentralPanel, Panel, Ui};
+
+use super::app::App;
+
+/// Draws the whole window.
+pub fn app_ui(ui: &mut Ui, app: &mut App) {
+    let App {
+        state,
+        session,
+        view,
+        tasks,
+        commands,
+        ..
+    } = app;
+    let statuses = tasks.statuses();
+
+    Panel::top("top_bar").show(ui, |ui| {
+        top_bar::top_bar_ui(ui, session, state, view, commands);
+    });
+    Panel::bottom("status_bar").show(ui, |ui| {
+        status_bar::status_bar_ui(ui, session, view, &statuses, commands);
+    });
+    Panel::left("events")
+        .resizable(true)
+        .default_size(300.0)
+        .min_size(220.0)
+        .show(ui, |ui| {
+            events_list::events_list_ui(ui, session, view, commands);
+        });
+    Panel::right("details")
+        .resizable(true)
+        .default_size(370.0)
+        .min_size(260.0)
+        .show(ui, |ui| {
+            details::details_ui(ui, session, state, view, commands);
+        });
+    CentralPanel::default().show(ui, |ui| {
+        mapping_table::mapping_ui(ui, session, state, view, commands);
+    });
+
+    event_names::event_names_window(ui, session, view, commands);
+    dialogs::paste_window(ui, view, commands);
+    dialogs::path_prompt_window(ui, view, commands);
+    dialogs::hash_checker_window(ui, view);
+    dialogs::confirm_modal(ui, view, commands);
+    dialogs::drop_overlay(ui);
+}

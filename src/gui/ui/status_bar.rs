@@ -1,0 +1,130 @@
+//! The bottom bar: totals, background work with progress and cancel, and the messages (load
+//! and import errors stay until dismissed).
+
+use egui::{Button, ProgressBar, RichText, Ui};
+
+use crate::core::diagnostics::Severity;
+use crate::core::report::Summary;
+
+use super::super::command::Command;
+use super::super::session::Session;
+use super::super::theme;
+use super::super::view::View;
+use super::super::work::TaskStatus;
+
+/// Messages shown at once; older ones are summarized.
+const VISIBLE_NOTICES: usize = 4;
+
+/// Draws the bar.
+pub fn status_bar_ui(
+    ui: &mut Ui,
+    session: &Session,
+    view: &mut View,
+    tasks: &[TaskStatus],
+    commands: &mut Vec<Command>,
+) {
+    ui.add_space(2.0);
+    ui.horizontal_wrapped(|ui| {
+        summary_ui(ui, session);
+        for task in tasks {
+            ui.separator();
+            ui.label(&task.label);
+            let bar = if task.total > 0 {
+                #[expect(clippy::cast_precision_loss, reason = "a progress fraction")]
+                let fraction = task.done as f32 / task.total as f32;
+                ProgressBar::new(fraction).show_percentage()
+            } else {
+                ProgressBar::new(0.0).animate(true)
+            };
+            ui.add(bar.desired_width(160.0));
+            if ui
+                .add(Button::new("Cancel"))
+                .accessible_name(format!("Cancel {}", task.label))
+                .clicked()
+            {
+                commands.push(Command::Cancel(task.name));
+            }
+        }
+        if tasks.is_empty()
+            && !session.is_current()
+            && view.cancelled_generation == Some(session.generation())
+        {
+            ui.separator();
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "Checking was cancelled: results are from before your last change",
+            );
+            if ui.button("Check again").clicked() {
+                view.cancelled_generation = None;
+            }
+        }
+        ui.separator();
+        ui.horizontal(|ui| super::top_bar::clock_ui(ui, session, view, commands));
+    });
+    notices_ui(ui, view);
+    ui.add_space(2.0);
+}
+
+fn summary_ui(ui: &mut Ui, session: &Session) {
+    let events = session.events().len();
+    if events == 0 {
+        ui.weak("No events loaded");
+        return;
+    }
+    let files = session.sources().len();
+    let summary = Summary::of(session.inspections());
+    let visuals = ui.visuals().clone();
+    ui.label(format!(
+        "{events} events from {files} {}",
+        if files == 1 { "input" } else { "inputs" }
+    ));
+    ui.label(format!("· {} can be sent", summary.sendable));
+    ui.label(
+        RichText::new(format!("· {} errors", summary.errors))
+            .color(theme::severity_color(&visuals, Severity::Error)),
+    );
+    ui.label(
+        RichText::new(format!("· {} warnings", summary.warnings))
+            .color(theme::severity_color(&visuals, Severity::Warning)),
+    );
+}
+
+fn notices_ui(ui: &mut Ui, view: &mut View) {
+    let total = view.notices.len();
+    if total == 0 {
+        return;
+    }
+    let visuals = ui.visuals().clone();
+    let first_shown = total.saturating_sub(VISIBLE_NOTICES);
+    let mut dismissed = None;
+    for (position, notice) in view.notices.iter().enumerate().skip(first_shown) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(theme::severity_glyph(&visuals, notice.severity));
+            let color = match notice.severity {
+                Severity::Info => visuals.text_color(),
+                other => theme::severity_color(&visuals, other),
+            };
+            ui.label(RichText::new(&notice.text).color(color));
+            if ui
+                .add(Button::new("Dismiss").small())
+                .accessible_name(format!("Dismiss message {}", position + 1))
+                .clicked()
+            {
+                dismissed = Some(position);
+            }
+        });
+    }
+    if first_shown > 0 {
+        ui.horizontal(|ui| {
+            ui.weak(format!("{first_shown} older messages"));
+            if ui.button("Dismiss all messages").clicked() {
+                view.notices.clear();
+            }
+        });
+    }
+    if let Some(position) = dismissed
+        && position < view.notices.len()
+    {
+        view.notices.remove(position);
+    }
+}

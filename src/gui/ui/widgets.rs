@@ -1,0 +1,85 @@
+//! Small shared pieces: value formatting for cells, icon buttons with accessible names,
+//! labelled text fields.
+
+use egui::{Button, Response, RichText, TextEdit, Ui};
+use serde_json::Value;
+
+/// Characters of a hash shown in a cell.
+const HASH_PREFIX: usize = 12;
+
+/// A value as one line of compact JSON (strings keep their quotes, so `"12"` ≠ `12`).
+pub fn compact(value: &Value) -> String {
+    value.to_string()
+}
+
+/// Whether `text` is a SHA-256 in hex.
+pub fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The value sent, as shown in a cell: hashes shortened, one-element arrays unwrapped.
+pub fn sent_short(value: &Value) -> String {
+    match value {
+        Value::Array(items) if items.len() == 1 => {
+            items.first().map_or_else(String::new, sent_short)
+        }
+        Value::String(text) if is_sha256(text) => {
+            format!("{}…", text.chars().take(HASH_PREFIX).collect::<String>())
+        }
+        other => compact(other),
+    }
+}
+
+/// The value sent, as copied: a hash (or single string) bare, anything else as JSON.
+pub fn sent_full(value: &Value) -> String {
+    match value {
+        Value::Array(items) if items.len() == 1 => {
+            items.first().map_or_else(String::new, sent_full)
+        }
+        Value::String(text) => text.clone(),
+        other => compact(other),
+    }
+}
+
+/// An icon button that a screen reader (and a test) can name.
+pub fn icon_button(ui: &mut Ui, icon: &str, name: &str, hover: &str) -> Response {
+    ui.add(Button::new(icon).small().frame(false))
+        .accessible_name(name)
+        .on_hover_text(hover)
+}
+
+/// A label followed by a one-line text field that it names.
+pub fn labelled_text(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    width: f32,
+    hint: &str,
+) -> Response {
+    let label = ui.label(label);
+    ui.add(
+        TextEdit::singleline(text)
+            .desired_width(width)
+            .hint_text(RichText::new(hint).weak()),
+    )
+    .labelled_by(label.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn hashes_are_shortened_and_copied_whole() {
+        let hash = "a".repeat(64);
+        let value = json!([hash]);
+        assert_eq!(sent_short(&value), "aaaaaaaaaaaa…");
+        assert_eq!(sent_full(&value), hash);
+        assert_eq!(sent_short(&json!("12.5")), "\"12.5\"");
+        assert_eq!(sent_full(&json!("12.5")), "12.5");
+        assert_eq!(sent_short(&json!(3)), "3");
+        assert_eq!(sent_short(&json!(["a", "b"])), "[\"a\",\"b\"]");
+    }
+}

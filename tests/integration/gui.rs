@@ -1,0 +1,472 @@
+//! The real app, headless (no display, no GPU): `egui_kittest` drives it through the
+//! accessibility tree, by label, and the assertions read both the UI and the app's state.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use pinspect::core::diagnostics::Code;
+use pinspect::core::inspect::Inspection;
+use pinspect::gui::command::Command;
+use pinspect::gui::samples::SAMPLE_ANCHOR;
+use pinspect::gui::{App, StartOptions};
+
+/// The clock of every test: the samples' own instant, so results never depend on the day.
+const NOW: i64 = SAMPLE_ANCHOR;
+
+fn start(options: StartOptions) -> Harness<'static, App> {
+    let mut harness = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .with_max_steps(12)
+        .build_eframe(move |cc| App::new(cc, options));
+    harness.run();
+    harness
+}
+
+fn with_samples() -> Harness<'static, App> {
+    start(StartOptions {
+        samples: true,
+        now: Some(NOW),
+        ..StartOptions::default()
+    })
+}
+
+fn inspections(harness: &Harness<'_, App>) -> Vec<Inspection> {
+    harness.state().session().inspections().to_vec()
+}
+
+fn codes(inspection: &Inspection) -> Vec<Code> {
+    inspection.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn samples_load_and_the_selected_event_shows_rows_and_findings() {
+    let mut harness = with_samples();
+    let num_samples = harness.state().session().events().len();
+    assert!(num_samples >= 15, "{num_samples} samples");
+    assert!(harness.state().session().is_current());
+
+    // The first event with a warning is selected at start: the purchase with a value that
+    // does not match its items.
+    let selected = harness.state().selected().expect("an event is selected");
+    let inspection = &inspections(&harness)[selected];
+    assert_eq!(inspection.source_event_name.as_deref(), Some("purchase"));
+    assert!(codes(inspection).contains(&Code::ValueMismatch));
+
+    // Its mapping rows, each with its own override button.
+    for field in [
+        "event_name",
+        "user_data.em",
+        "user_data.ph",
+        "custom_data.value",
+    ] {
+        harness.get_by_label(&format!("Edit {field}"));
+    }
+    // Hashes are shortened in the row, the full hash is on hover.
+    let em = inspection
+        .trace
+        .iter()
+        .find(|t| t.field == "user_data.em")
+        .expect("an em row");
+    let hash = em.sent.as_ref().expect("em is sent")[0]
+        .as_str()
+        .expect("a hash")
+        .to_owned();
+    harness.get_by_label(&format!("{}…", &hash[..12]));
+
+    // Its findings in the diagnostics panel, grouped by severity.
+    harness.get_by_label_contains("Warnings (");
+    harness.get_by_label_contains("custom_data.value: value is 129.8");
+
+    // Another event, picked in the list.
+    harness.get_by_label("#8").click();
+    harness.run();
+    assert_eq!(harness.state().selected(), Some(8));
+    harness.get_by_label_contains("Errors (1)");
+    harness.get_by_label_contains("event_id: no event_id");
+}
+
+/// Positions of the sample events whose e-mail comes only pre-hashed (`user.email_sha256`).
+fn prehashed_only(harness: &Harness<'_, App>) -> Vec<usize> {
+    harness
+        .state()
+        .session()
+        .events()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.body["user"]["email_sha256"].is_string() && e.body["user"]["email"].is_null()
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[test]
+fn changing_a_rows_source_recomputes_every_event_and_undo_restores() {
+    let mut harness = with_samples();
+    let before = inspections(&harness);
+    let affected = prehashed_only(&harness);
+    assert!(affected.len() >= 2, "{affected:?}");
+    for &i in &affected {
+        let sends_em = before[i].payload.as_ref().expect("payload")["user_data"]["em"].is_array();
+        assert!(
+            sends_em || codes(&before[i]).contains(&Code::HashWeakDigest),
+            "#{i}"
+        );
+    }
+
+    // Edit the e-mail row: read the clear e-mail only, never the pre-hashed one.
+    harness.get_by_label("Edit user_data.em").click();
+    harness.run();
+    harness.get_by_label("Override user_data.em");
+    let sources = harness.get_by_label("Sources, one per line; the first that has a value wins");
+    sources.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Sources, one per line; the first that has a value wins")
+        .type_text("user.email");
+    harness.run();
+    harness.get_by_label("Apply override").click();
+    harness.run();
+
+    let after = inspections(&harness);
+    for &i in &affected {
+        let payload = after[i].payload.as_ref().expect("payload");
+        assert!(payload["user_data"]["em"].is_null(), "#{i} still sends em");
+        assert!(!codes(&after[i]).contains(&Code::HashPrehashed), "#{i}");
+        assert!(!codes(&after[i]).contains(&Code::HashWeakDigest), "#{i}");
+        assert_ne!(after[i], before[i], "#{i} did not change");
+    }
+    // The pre-hashed purchase without an IP address loses its only identity.
+    assert!(
+        affected
+            .iter()
+            .any(|&i| codes(&after[i]).contains(&Code::IdentityMissing)),
+        "no event lost its identity"
+    );
+    // Events with a clear e-mail keep exactly the same e-mail hash.
+    for (i, event) in harness.state().session().events().iter().enumerate() {
+        if event.body["user"]["email"].is_string() {
+            assert_eq!(
+                after[i].payload.as_ref().map(|p| &p["user_data"]["em"]),
+                before[i].payload.as_ref().map(|p| &p["user_data"]["em"]),
+                "#{i}"
+            );
+        }
+    }
+    // The row says it is overridden and what the preset did.
+    harness.get_by_label_contains("Overridden:");
+    harness.get_by_label("user.email_sha256 → user.email");
+
+    // Ctrl+Z (the focus left the text field when Apply was clicked) restores every event.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert!(harness.state().session().mapping().fields.is_empty());
+    assert_eq!(inspections(&harness), before);
+    harness.get_by_label("Not overridden: the preset fills it.");
+}
+
+#[test]
+fn overriding_an_event_name_renames_it_in_the_list_and_undo_restores() {
+    let mut harness = with_samples();
+    let optins: Vec<usize> = inspections(&harness)
+        .iter()
+        .filter(|i| i.source_event_name.as_deref() == Some("newsletter_optin"))
+        .map(|i| i.index)
+        .collect();
+    assert_eq!(optins.len(), 2);
+    let lead_labels = harness.query_all_by_label("lead").count();
+
+    harness.get_by_label("Event names…").click();
+    harness.run();
+    harness
+        .get_by_label("Pinterest event for newsletter_optin")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "lead")
+        .click();
+    harness.run();
+
+    for &i in &optins {
+        let inspection = &inspections(&harness)[i];
+        assert_eq!(inspection.event_name.as_deref(), Some("lead"));
+        assert!(!codes(inspection).contains(&Code::EventNameUnmapped));
+    }
+    // The list shows the new name on both rows (plus the lead that was there before).
+    assert_eq!(
+        harness.query_all_by_label("lead").count(),
+        lead_labels + optins.len()
+    );
+    harness.get_by_label("Reset newsletter_optin");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    for &i in &optins {
+        assert_eq!(
+            inspections(&harness)[i].event_name.as_deref(),
+            Some("custom")
+        );
+    }
+    assert_eq!(harness.query_all_by_label("lead").count(), lead_labels);
+
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    harness.run();
+    assert_eq!(
+        inspections(&harness)[optins[0]].event_name.as_deref(),
+        Some("lead")
+    );
+}
+
+#[test]
+fn switching_to_live_asks_every_time() {
+    let mut harness = with_samples();
+    let test_mode =
+        |h: &Harness<'_, App>| h.state().session().mapping().settings.send_as_test_request;
+    assert!(test_mode(&harness));
+
+    harness.get_by_label("TEST MODE").click();
+    harness.run();
+    harness.get_by_label("Switch to live sending?");
+    assert!(test_mode(&harness), "switched without asking");
+    harness.get_by_label("Stay in test mode").click();
+    harness.run();
+    assert!(test_mode(&harness));
+    assert!(harness.query_by_label("Switch to live sending?").is_none());
+
+    harness.get_by_label("TEST MODE").click();
+    harness.run();
+    harness.get_by_label("Switch to live").click();
+    harness.run();
+    assert!(!test_mode(&harness));
+    harness.get_by_label("LIVE");
+
+    // Back to test mode needs no question; live again asks again.
+    harness.get_by_label("LIVE").click();
+    harness.run();
+    assert!(test_mode(&harness));
+    harness.get_by_label("Test mode").click();
+    harness.run();
+    assert!(test_mode(&harness));
+    harness.get_by_label("Switch to live sending?");
+}
+
+/// A file dropped on the window, as the windowing layer hands it over.
+#[derive(Debug)]
+struct Dropped {
+    path: std::path::PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        Ok(self.bytes.clone())
+    }
+}
+
+fn drop_file(harness: &mut Harness<'_, App>, name: &str, text: &str) {
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped {
+            path: std::path::PathBuf::from(format!("/nonexistent/{name}")),
+            bytes: text.as_bytes().to_vec(),
+        }));
+    harness.run();
+}
+
+#[test]
+fn a_file_that_fails_to_load_is_reported_and_keeps_what_was_loaded() {
+    let mut harness = with_samples();
+    let loaded = harness.state().session().events().len();
+    let before = inspections(&harness);
+
+    let cases = [
+        (
+            "broken.json",
+            "[\n  {\"event_name\": \"purchase\"},\n  {oops}\n]",
+            "broken.json:3:",
+        ),
+        ("empty.json", "  \n", "the file is empty"),
+        ("number.json", "42", "top-level JSON value is a number"),
+    ];
+    for (name, text, expected) in cases {
+        drop_file(&mut harness, name, text);
+        assert_eq!(harness.state().session().events().len(), loaded, "{name}");
+        assert!(
+            harness
+                .state()
+                .notices()
+                .iter()
+                .any(|n| n.contains(expected)),
+            "{name}: {:?}",
+            harness.state().notices()
+        );
+        harness.get_by_label_contains(expected);
+    }
+    assert_eq!(inspections(&harness), before);
+
+    // Not UTF-8: pushed as raw bytes.
+    harness.state_mut().push(Command::LoadBytes {
+        name: "latin1.json".to_owned(),
+        bytes: b"{\"event_name\": \"caf\xe9\"}".to_vec(),
+    });
+    harness.run();
+    assert_eq!(harness.state().session().events().len(), loaded);
+    harness.get_by_label_contains("latin1.json:1:");
+}
+
+#[test]
+fn dropped_ndjson_with_a_bom_and_a_bad_line_loads_the_good_lines() {
+    let mut harness = start(StartOptions {
+        now: Some(NOW),
+        ..StartOptions::default()
+    });
+    harness.get_by_label("No event selected");
+    let text = "\u{feff}{\"event_name\": \"page_view\", \"context\": {\"event_id\": \"a\"}}\n{not json}\n\"a string\"\n{\"event_name\": \"search\", \"search_term\": \"boots\"}\n";
+    drop_file(&mut harness, "events.ndjson", text);
+
+    let session = harness.state().session();
+    assert_eq!(session.events().len(), 4);
+    let broken = inspections(&harness)
+        .iter()
+        .filter(|i| {
+            codes(i).contains(&Code::InputSyntax) || codes(i).contains(&Code::InputNotObject)
+        })
+        .count();
+    assert_eq!(broken, 2);
+    harness.get_by_label_contains("2 of 4 records could not be read");
+    // The first event is selected once loaded.
+    assert!(harness.state().selected().is_some());
+}
+
+const CONFIG: &str = r#"{
+  "format": "pinspect-mapping/1",
+  "preset": "commandersact",
+  "event_names": { "newsletter_optin": "lead" },
+  "fields": { "custom_data.currency": { "const": "EUR" } }
+}
+"#;
+
+#[test]
+fn a_dropped_config_is_imported_and_a_broken_one_changes_nothing() {
+    let mut harness = with_samples();
+    drop_file(&mut harness, "mapping.json", CONFIG);
+    let mapping = harness.state().session().mapping().clone();
+    assert_eq!(
+        mapping
+            .event_names
+            .get("newsletter_optin")
+            .map(String::as_str),
+        Some("lead")
+    );
+    // Every event with a value now sends EUR, and none misses its currency any more.
+    for inspection in inspections(&harness) {
+        if let Some(payload) = &inspection.payload
+            && payload["custom_data"]["value"].is_string()
+        {
+            assert_eq!(
+                payload["custom_data"]["currency"], "EUR",
+                "#{}",
+                inspection.index
+            );
+            assert!(!codes(&inspection).contains(&Code::CurrencyMissing));
+        }
+    }
+
+    let broken = CONFIG.replace("custom_data.currency", "custom_data.curency");
+    drop_file(&mut harness, "typo.json", &broken);
+    assert_eq!(
+        harness.state().session().mapping(),
+        &mapping,
+        "a failed import changed the mapping"
+    );
+    let notice = harness
+        .state()
+        .notices()
+        .into_iter()
+        .find(|n| n.contains("typo.json:"))
+        .expect("an error naming the file");
+    assert!(notice.contains("typo.json:5:"), "{notice}");
+    assert!(
+        notice.contains("custom_data.currency"),
+        "no suggestion: {notice}"
+    );
+    harness.get_by_label_contains("typo.json:5:");
+}
+
+#[test]
+fn exporting_a_live_config_asks_first_and_needs_a_path() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let target = folder.path().join("exported.json");
+    let mut harness = with_samples();
+    harness.state_mut().push(Command::ConfirmLive);
+    harness.run();
+
+    harness.get_by_label("Save mapping config…").click();
+    harness.run();
+    harness.get_by_label("Export a live config?");
+    harness.get_by_label("Export live config…").click();
+    harness.run();
+
+    // No native dialog in tests: the path prompt opens, and without a path nothing is saved.
+    harness.get_by_label("Type the file's full path").focus();
+    harness.run();
+    assert!(harness.get_by_label("Save").accesskit_node().is_disabled());
+    harness
+        .get_by_label("Type the file's full path")
+        .type_text(&target.display().to_string());
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+
+    let text = std::fs::read_to_string(&target).expect("the config was written");
+    let saved = pinspect::core::config::parse_config("exported.json", &text).expect("valid");
+    assert!(!saved.settings.send_as_test_request);
+    assert!(!text.contains("token"));
+    harness.get_by_label_contains("Mapping config saved to");
+}
+
+#[test]
+fn big_inputs_are_checked_in_the_background_with_the_same_results() {
+    let event = |i: usize| {
+        format!(
+            "{{\"event_name\": \"page_view\", \"context\": {{\"event_id\": \"e{i}\", \"event_timestamp\": {}, \"device\": {{\"ip\": \"203.0.113.9\", \"user_agent\": \"Mozilla/5.0\"}}}}}}\n",
+            (NOW - 60) * 1000
+        )
+    };
+    let count = pinspect::gui::session::SYNC_LIMIT + 10;
+    let text: String = (0..count).map(event).collect();
+    let mut harness = start(StartOptions {
+        now: Some(NOW),
+        ..StartOptions::default()
+    });
+    harness.state_mut().push(Command::LoadBytes {
+        name: "many.ndjson".to_owned(),
+        bytes: text.clone().into_bytes(),
+    });
+    harness.step();
+    harness.step();
+    assert!(
+        !harness.state().session().is_current(),
+        "checked on the UI thread"
+    );
+    harness.get_by_label(&format!("Checking {count} events"));
+
+    harness.state().wait_for_tasks();
+    harness.run();
+    assert!(harness.state().session().is_current());
+    let events = pinspect::core::event::parse_text("many.ndjson", &text).expect("parses");
+    let expected = pinspect::core::inspect::inspect_all(
+        &events,
+        &pinspect::core::mapping::Mapping::default(),
+        NOW,
+    );
+    assert_eq!(inspections(&harness), expected);
+}
