@@ -658,7 +658,7 @@ mod tests {
 
         let timeout = Err(TransportError::Timeout {
             host: "h".to_owned(),
-            seconds: 1,
+            limit: std::time::Duration::from_secs(1),
         });
         let answer = interpret(&timeout, 2, &endpoint());
         assert_eq!(answer.events, EventsAnswer::All(EventResult::Unknown));

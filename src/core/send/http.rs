@@ -269,7 +269,7 @@ fn classify(err: &(dyn StdError + 'static), host: &str, timeout: Duration) -> Tr
         } else {
             TransportError::Timeout {
                 host: host.to_owned(),
-                seconds: timeout.as_secs().max(1),
+                limit: timeout,
             }
         };
     }

@@ -99,6 +99,8 @@ impl SendOutcome {
     }
 
     /// A report for people: the mode, each request with its message, each event, the totals.
+    /// Requests are numbered from 1 here, as in the progress lines (the JSON `request` field
+    /// is a 0-based index into `requests`).
     pub fn text_report(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -120,7 +122,8 @@ impl SendOutcome {
             };
             let _ = writeln!(
                 out,
-                "request {number}: POST {} → {status}, {} events, {} ms{attempts}",
+                "request {}: POST {} → {status}, {} events, {} ms{attempts}",
+                number + 1,
                 request.url,
                 request.num_events,
                 request.duration.as_millis()
@@ -133,7 +136,7 @@ impl SendOutcome {
             let id = event.event_id.as_deref().unwrap_or("(no event_id)");
             let request = event
                 .request
-                .map(|r| format!(" [request {r}]"))
+                .map(|r| format!(" [request {}]", r + 1))
                 .unwrap_or_default();
             let _ = write!(
                 out,

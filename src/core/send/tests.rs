@@ -405,7 +405,7 @@ fn the_report_has_exactly_the_contract_keys() {
     assert_eq!(report["events"][1]["result"], "not_sent");
     let text = outcome.text_report();
     assert!(text.starts_with("TEST MODE"), "{text}");
-    assert!(text.contains("#0 e-0: processed [request 0]"), "{text}");
+    assert!(text.contains("#0 e-0: processed [request 1]"), "{text}");
 }
 
 #[test]

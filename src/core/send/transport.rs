@@ -62,15 +62,16 @@ pub enum TransportError {
     /// The request went out but no complete answer came back in time: Pinterest may or may not
     /// have recorded the events.
     #[error(
-        "no answer from {host} within {seconds} s; the events may or may not have been \
-         recorded — check the network or proxy and send again (Pinterest deduplicates events \
-         with the same event_id)"
+        "no answer from {host} within {}; the events may or may not have been recorded — \
+         check the network or proxy and send again (Pinterest deduplicates events with the \
+         same event_id)",
+        seconds_text(*limit)
     )]
     Timeout {
         /// `host:port`.
         host: String,
         /// The total timeout.
-        seconds: u64,
+        limit: Duration,
     },
 
     /// Nothing listens on the port.
@@ -125,6 +126,15 @@ pub enum TransportError {
         /// The connection was open, so the request may have arrived.
         reached_server: bool,
     },
+}
+
+/// "30 s", "0.3 s".
+fn seconds_text(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
 }
 
 fn tls_message(host: &str, kind: TlsFailure, detail: &str) -> String {
@@ -218,9 +228,15 @@ mod tests {
         let host = "h:1".to_owned();
         let timeout = TransportError::Timeout {
             host: host.clone(),
-            seconds: 30,
+            limit: Duration::from_millis(300),
         };
         assert!(timeout.is_retryable() && timeout.may_have_arrived());
+        assert!(
+            timeout
+                .to_string()
+                .contains("no answer from h:1 within 0.3 s")
+        );
+        assert_eq!(seconds_text(Duration::from_secs(30)), "30 s");
         let tls = TransportError::Tls {
             host: host.clone(),
             kind: TlsFailure::UnknownIssuer,
