@@ -6,4 +6,5 @@ mod architecture;
 mod cli;
 mod doc_examples;
 mod golden;
+mod send;
 mod support;
