@@ -557,6 +557,16 @@ fn send_batch(
             wait_before_next: None,
         };
 
+        log::debug!(
+            "POST {url} (attempt {attempt_number}, {} events): {} in {} ms",
+            batch.len(),
+            attempt.http_status.map_or_else(
+                || attempt.problem.clone().unwrap_or_default(),
+                |status| format!("HTTP {status}")
+            ),
+            duration.as_millis()
+        );
+
         let decision = options.retry.decide(
             attempt_number,
             answer.retry.as_ref(),
