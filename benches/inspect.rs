@@ -59,14 +59,14 @@ fn ndjson(count: usize) -> String {
 
 fn main() {
     // `PINSPECT_BENCH_COUNTS=5000` runs one size, e.g. under a profiler.
-    let counts: Vec<usize> = std::env::var("PINSPECT_BENCH_COUNTS")
-        .ok()
-        .map(|text| {
+    let counts: Vec<usize> = std::env::var("PINSPECT_BENCH_COUNTS").ok().map_or_else(
+        || vec![10_000, 100_000],
+        |text| {
             text.split(',')
                 .filter_map(|n| n.trim().parse().ok())
                 .collect()
-        })
-        .unwrap_or_else(|| vec![10_000, 100_000]);
+        },
+    );
     for count in counts {
         let text = ndjson(count);
 
