@@ -1,11 +1,13 @@
-//! The command line: `map`, `check`, `hash` (and `gui`), a thin layer over [`crate::core`].
+//! The command line: `map`, `check`, `send`, `hash` (and `gui`), a thin layer over
+//! [`crate::core`].
 //!
-//! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent, 1
-//! when at least one has an error diagnostic, 2 for usage errors, unreadable input or an
-//! invalid mapping config.
+//! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent (for
+//! `send`: was processed), 1 when at least one has an error diagnostic (was not processed), 2
+//! for usage errors, unreadable input, an invalid mapping config, advertiser id or token.
 
 mod check;
 mod hash;
+mod send;
 
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
@@ -38,6 +40,10 @@ pub enum Command {
 
     /// Print the inspection report: payload, diagnostics and trace of every event.
     Check(CommonArgs),
+
+    /// Send the events to Pinterest (test mode unless --live) and print its answer per event.
+    /// The token comes from the `PINTEREST_ACCESS_TOKEN` environment variable only.
+    Send(send::SendArgs),
 
     /// Print the normalized value and SHA-256 of a value, as the mapping would.
     Hash(hash::HashArgs),
@@ -135,6 +141,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Gui(_) => EXIT_USAGE,
         Command::Map(args) => check::map(&args),
         Command::Check(args) => check::check(&args),
+        Command::Send(args) => send::send(&args),
         Command::Hash(args) => hash::hash(&args),
     };
     ExitCode::from(status)

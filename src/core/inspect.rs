@@ -5,7 +5,9 @@
 //! what a user inspects is byte for byte what is sent.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -90,26 +92,44 @@ pub struct TraceEntry {
 
 /// Inspects every event, with the checks that need several events (duplicate event ids).
 pub fn inspect_all(events: &[SourceEvent], mapping: &Mapping, now: i64) -> Vec<Inspection> {
-    inspect_all_with(events, mapping, now, &mut |_| true).unwrap_or_default()
+    inspect_all_with(events, mapping, now, &|_| true).unwrap_or_default()
 }
 
 /// [`inspect_all`] for long inputs: `keep_going(done)` is called after each event with the
-/// number of events inspected so far, and the work stops, returning `None`, as soon as it
-/// returns `false` (a user cancelled it). The results are identical to [`inspect_all`]'s.
+/// number of events inspected so far (from any worker thread), and the work stops, returning
+/// `None`, as soon as it returns `false` (a user cancelled it). The results are identical to
+/// [`inspect_all`]'s.
 pub fn inspect_all_with(
     events: &[SourceEvent],
     mapping: &Mapping,
     now: i64,
-    keep_going: &mut dyn FnMut(usize) -> bool,
+    keep_going: &(dyn Fn(usize) -> bool + Sync),
 ) -> Option<Vec<Inspection>> {
     let rules = mapping.rules();
-    let mut inspections: Vec<Inspection> = Vec::with_capacity(events.len());
-    for (index, event) in events.iter().enumerate() {
-        inspections.push(inspect_with_rules(event, index, mapping, &rules, now));
-        if !keep_going(index + 1) {
-            return None;
-        }
-    }
+    let done = AtomicUsize::new(0);
+    let stopped = AtomicBool::new(false);
+
+    // Events are independent until the cross-event checks below, so they are inspected on every
+    // core; the indexed collect keeps input order.
+    let inspections: Option<Vec<Inspection>> = events
+        .par_iter()
+        .enumerate()
+        .map(|(index, event)| {
+            if stopped.load(Ordering::Relaxed) {
+                return None;
+            }
+            let inspection = inspect_with_rules(event, index, mapping, &rules, now);
+            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if keep_going(finished) {
+                Some(inspection)
+            } else {
+                stopped.store(true, Ordering::Relaxed);
+                None
+            }
+        })
+        .collect();
+
+    let mut inspections = inspections?;
     checks::duplicate_event_ids(&mut inspections);
     Some(inspections)
 }
@@ -1060,15 +1080,17 @@ mod tests {
             .collect();
         let mapping = Mapping::default();
 
-        let mut seen = Vec::new();
-        let all = inspect_all_with(&events, &mapping, NOW, &mut |done| {
-            seen.push(done);
+        let seen = std::sync::Mutex::new(Vec::new());
+        let all = inspect_all_with(&events, &mapping, NOW, &|done| {
+            seen.lock().unwrap().push(done);
             true
         });
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort_unstable();
         assert_eq!(seen, [1, 2, 3, 4, 5]);
         assert_eq!(all, Some(inspect_all(&events, &mapping, NOW)));
 
-        let stopped = inspect_all_with(&events, &mapping, NOW, &mut |done| done < 2);
+        let stopped = inspect_all_with(&events, &mapping, NOW, &|done| done < 2);
         assert_eq!(stopped, None);
     }
 }

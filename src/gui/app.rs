@@ -311,7 +311,7 @@ impl App {
                 format!("Checking {total} events"),
                 total,
                 move |progress| {
-                    let result = job.run(&mut |done| {
+                    let result = job.run(&|done| {
                         if done % 256 == 0 {
                             progress.set(done);
                         }

@@ -157,7 +157,7 @@ pub struct InspectionJob {
 
 impl InspectionJob {
     /// Runs the core over every event; `None` when `keep_going` asked to stop.
-    pub fn run(&self, keep_going: &mut dyn FnMut(usize) -> bool) -> Option<Vec<Inspection>> {
+    pub fn run(&self, keep_going: &(dyn Fn(usize) -> bool + Sync)) -> Option<Vec<Inspection>> {
         inspect_all_with(&self.events, &self.mapping, self.now, keep_going)
     }
 }
@@ -413,7 +413,7 @@ impl Session {
         if job.events.len() > SYNC_LIMIT {
             return Some(job);
         }
-        if let Some(inspections) = job.run(&mut |_| true) {
+        if let Some(inspections) = job.run(&|_| true) {
             self.accept(job.generation, inspections);
         }
         None
@@ -545,7 +545,7 @@ mod tests {
         session.edit(Edit::Unmapped(UnmappedEvents::Skip));
         let job = session.job().unwrap();
         session.edit(Edit::Unmapped(UnmappedEvents::Custom));
-        let result = job.run(&mut |_| true).unwrap();
+        let result = job.run(&|_| true).unwrap();
         assert!(!session.accept(job.generation, result));
         assert!(!session.is_current());
     }

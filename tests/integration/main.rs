@@ -7,4 +7,5 @@ mod cli;
 mod doc_examples;
 mod golden;
 mod gui;
+mod send;
 mod support;
