@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         select: args.select,
         now: args.now,
         native_dialogs: true,
+        token_from_env: true,
+        api_base: None,
     };
     match pinspect::gui::run(&options) {
         Ok(()) => ExitCode::SUCCESS,

@@ -92,17 +92,20 @@ pub struct TraceEntry {
 
 /// Inspects every event, with the checks that need several events (duplicate event ids).
 pub fn inspect_all(events: &[SourceEvent], mapping: &Mapping, now: i64) -> Vec<Inspection> {
-    inspect_all_with(events, mapping, now, &|_| true).unwrap_or_default()
+    inspect_all_with(events, mapping, now, true, &|_| true).unwrap_or_default()
 }
 
 /// [`inspect_all`] for long inputs: `keep_going(done)` is called after each event with the
 /// number of events inspected so far (from any worker thread), and the work stops, returning
-/// `None`, as soon as it returns `false` (a user cancelled it). The results are identical to
-/// [`inspect_all`]'s.
+/// `None`, as soon as it returns `false` (a user cancelled it). Without `with_traces` every
+/// inspection's `trace` is left empty, which saves most of the memory on big inputs (a caller
+/// that needs one event's trace inspects that event again). Otherwise the results are
+/// identical to [`inspect_all`]'s.
 pub fn inspect_all_with(
     events: &[SourceEvent],
     mapping: &Mapping,
     now: i64,
+    with_traces: bool,
     keep_going: &(dyn Fn(usize) -> bool + Sync),
 ) -> Option<Vec<Inspection>> {
     let rules = mapping.rules();
@@ -118,7 +121,10 @@ pub fn inspect_all_with(
             if stopped.load(Ordering::Relaxed) {
                 return None;
             }
-            let inspection = inspect_with_rules(event, index, mapping, &rules, now);
+            let mut inspection = inspect_with_rules(event, index, mapping, &rules, now);
+            if !with_traces {
+                inspection.trace = Vec::new();
+            }
             let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
             if keep_going(finished) {
                 Some(inspection)
@@ -1081,7 +1087,7 @@ mod tests {
         let mapping = Mapping::default();
 
         let seen = std::sync::Mutex::new(Vec::new());
-        let all = inspect_all_with(&events, &mapping, NOW, &|done| {
+        let all = inspect_all_with(&events, &mapping, NOW, true, &|done| {
             seen.lock().unwrap().push(done);
             true
         });
@@ -1090,7 +1096,15 @@ mod tests {
         assert_eq!(seen, [1, 2, 3, 4, 5]);
         assert_eq!(all, Some(inspect_all(&events, &mapping, NOW)));
 
-        let stopped = inspect_all_with(&events, &mapping, NOW, &|done| done < 2);
+        let stopped = inspect_all_with(&events, &mapping, NOW, true, &|done| done < 2);
         assert_eq!(stopped, None);
+
+        let lean = inspect_all_with(&events, &mapping, NOW, false, &|_| true).unwrap();
+        let full = inspect_all(&events, &mapping, NOW);
+        for (lean, full) in std::iter::zip(lean, full) {
+            assert!(lean.trace.is_empty());
+            assert_eq!(lean.diagnostics, full.diagnostics);
+            assert_eq!(lean.payload, full.payload);
+        }
     }
 }

@@ -10,12 +10,13 @@ use std::time::{Duration, Instant};
 use crate::core::config::{parse_config, write_config};
 use crate::core::diagnostics::Severity;
 use crate::core::event::{LoadError, SourceEvent, load_file, parse_bytes};
-use crate::core::inspect::Inspection;
+use crate::core::send::AccessToken;
 use crate::core::settings::Settings;
 
 use super::command::{Command, Confirm, PathPurpose, SHORTCUTS};
 use super::samples::{SAMPLE_NAME, sample_events};
-use super::session::{Clock, Edit, Session};
+use super::sending::{LastSend, SendState, TASK_SEND};
+use super::session::{Clock, Edit, Inspected, Session};
 use super::state::{self, AppState, STATE_KEY};
 use super::ui;
 use super::view::{Notice, OverrideDraft, PathPrompt, View};
@@ -56,6 +57,13 @@ pub struct StartOptions {
 
     /// Use native file dialogs; off in tests, where a path prompt opens instead.
     pub native_dialogs: bool,
+
+    /// Pre-fill the access token from `PINTEREST_ACCESS_TOKEN`.
+    pub token_from_env: bool,
+
+    /// The API base for sending (tests point it at a mock server); `None`: the
+    /// `PINSPECT_API_BASE` variable or Pinterest's.
+    pub api_base: Option<String>,
 }
 
 /// What background tasks return.
@@ -70,12 +78,10 @@ pub enum TaskOutput {
     },
 
     /// Inspections for a generation.
-    Inspected {
-        /// The generation they belong to.
-        generation: u64,
-        /// The inspections.
-        inspections: Vec<Inspection>,
-    },
+    Inspected(Inspected),
+
+    /// A send finished (or was stopped after some requests).
+    Sent(Box<LastSend>),
 
     /// The user cancelled.
     Cancelled,
@@ -98,6 +104,9 @@ pub struct App {
     /// Commands pushed by the UI this frame.
     pub(super) commands: Vec<Command>,
 
+    /// The send panel (token in memory only).
+    pub(super) send: SendState,
+
     native_dialogs: bool,
     select_on_load: Option<usize>,
     has_selected_once: bool,
@@ -117,6 +126,17 @@ impl App {
             view: View::default(),
             tasks: Tasks::default(),
             commands: Vec::new(),
+            send: SendState {
+                api_base: options.api_base.clone(),
+                token: if options.token_from_env {
+                    AccessToken::from_env()
+                        .map(|token| token.expose().to_owned())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                ..SendState::default()
+            },
             native_dialogs: options.native_dialogs,
             select_on_load: options.select,
             has_selected_once: false,
@@ -152,6 +172,16 @@ impl App {
     /// The session, for tests and the send panel.
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// The last send's answers, if any.
+    pub fn last_send(&self) -> Option<&LastSend> {
+        self.send.last.as_ref()
+    }
+
+    /// The text persisted on exit, for tests that check what is (not) stored.
+    pub fn persisted_text(&self) -> String {
+        state::store(&self.state, self.session.mapping())
     }
 
     /// The selected event's position.
@@ -203,6 +233,7 @@ impl App {
         self.take_finished_tasks(&ctx);
         self.read_input(&ctx);
         self.expire_notices(&ctx);
+        self.session.prepare_detail(self.view.selected);
 
         ui::app_ui(ui, self);
 
@@ -272,13 +303,11 @@ impl App {
                     Ok(events) => self.add_events(ctx, &path.display().to_string(), events),
                     Err(message) => self.notify(ctx, Severity::Error, message),
                 },
-                Ok(TaskOutput::Inspected {
-                    generation,
-                    inspections,
-                }) => {
+                Ok(TaskOutput::Inspected(result)) => {
                     self.view.inspecting_generation = None;
-                    self.session.accept(generation, inspections);
+                    self.session.accept(result);
                 }
+                Ok(TaskOutput::Sent(last)) => self.finish_send(ctx, *last),
                 Ok(TaskOutput::Cancelled) => {}
                 Err(message) => {
                     if name == TASK_INSPECT {
@@ -317,13 +346,7 @@ impl App {
                         }
                         !progress.is_cancelled()
                     });
-                    Ok(match result {
-                        Some(inspections) => TaskOutput::Inspected {
-                            generation: job.generation,
-                            inspections,
-                        },
-                        None => TaskOutput::Cancelled,
-                    })
+                    Ok(result.map_or(TaskOutput::Cancelled, TaskOutput::Inspected))
                 },
             );
         }
@@ -392,6 +415,7 @@ impl App {
             Command::LoadSamples => self.load_samples(ctx),
             Command::ClearEvents => {
                 self.tasks.cancel(TASK_LOAD);
+                self.send.last = None;
                 self.session.clear_events();
                 self.view.selected = None;
                 self.view.selected_field = None;
@@ -469,6 +493,9 @@ impl App {
                 self.view.selected_field = Some(field);
                 self.view.scroll.to_field = true;
             }
+            Command::Send => self.start_send(ctx),
+            Command::CopyCurl => self.copy_curl(ctx),
+            Command::Cancel(TASK_SEND) => self.tasks.request_stop(TASK_SEND),
             Command::Cancel(name) => {
                 self.tasks.cancel(name);
                 if name == TASK_INSPECT {

@@ -144,6 +144,12 @@ pub enum Command {
     /// Select and scroll to a mapping row of the selected event.
     SelectField(String),
 
+    /// Send the events to Pinterest (test or live as the settings say).
+    Send,
+
+    /// Copy the requests a send would make as curl commands (token as a variable).
+    CopyCurl,
+
     /// Stop a background task.
     Cancel(&'static str),
 }

@@ -9,6 +9,7 @@ pub mod app;
 pub mod command;
 pub mod json_view;
 pub mod samples;
+pub mod sending;
 pub mod session;
 pub mod state;
 pub mod theme;
@@ -69,6 +70,7 @@ pub fn run(options: &StartOptions) -> Result<(), GuiError> {
         };
         let start = StartOptions {
             native_dialogs: true,
+            token_from_env: true,
             ..options.clone()
         };
         let result = eframe::run_native(

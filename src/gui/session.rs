@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::core::event::{Origin, SourceEvent};
-use crate::core::inspect::{Inspection, inspect_all_with};
+use crate::core::inspect::{Inspection, inspect, inspect_all_with};
 use crate::core::mapping::{FieldOverride, Mapping};
 use crate::core::path::collect_paths;
 use crate::core::settings::UnmappedEvents;
@@ -153,12 +153,39 @@ pub struct InspectionJob {
 
     /// The generation the result belongs to.
     pub generation: u64,
+
+    /// Keep every event's trace; big inputs leave them out and trace the selected event on
+    /// demand (traces are most of the memory).
+    pub with_traces: bool,
+}
+
+/// The result of an [`InspectionJob`].
+#[derive(Debug)]
+pub struct Inspected {
+    generation: u64,
+    inspections: Vec<Inspection>,
+    mapping: Mapping,
+    now: i64,
+    with_traces: bool,
 }
 
 impl InspectionJob {
     /// Runs the core over every event; `None` when `keep_going` asked to stop.
-    pub fn run(&self, keep_going: &(dyn Fn(usize) -> bool + Sync)) -> Option<Vec<Inspection>> {
-        inspect_all_with(&self.events, &self.mapping, self.now, keep_going)
+    pub fn run(&self, keep_going: &(dyn Fn(usize) -> bool + Sync)) -> Option<Inspected> {
+        let inspections = inspect_all_with(
+            &self.events,
+            &self.mapping,
+            self.now,
+            self.with_traces,
+            keep_going,
+        )?;
+        Some(Inspected {
+            generation: self.generation,
+            inspections,
+            mapping: self.mapping.clone(),
+            now: self.now,
+            with_traces: self.with_traces,
+        })
     }
 }
 
@@ -179,6 +206,15 @@ pub struct Session {
     inspections: Arc<Vec<Inspection>>,
     inspected: u64,
 
+    /// The mapping and clock the inspections were computed with, and whether they carry
+    /// their traces.
+    inspected_mapping: Mapping,
+    inspected_now: i64,
+    traced: bool,
+
+    /// The selected event with its trace, when the inspections have none.
+    detail: Option<Inspection>,
+
     paths: BTreeMap<String, String>,
     event_names: BTreeMap<String, usize>,
 }
@@ -195,6 +231,10 @@ impl Session {
             generation: 1,
             inspections: Arc::new(Vec::new()),
             inspected: 1,
+            inspected_mapping: Mapping::default(),
+            inspected_now: 0,
+            traced: true,
+            detail: None,
             paths: BTreeMap::new(),
             event_names: BTreeMap::new(),
         }
@@ -393,16 +433,21 @@ impl Session {
             mapping: self.mapping.clone(),
             now: self.clock.now(),
             generation: self.generation,
+            with_traces: self.events.len() <= SYNC_LIMIT,
         })
     }
 
     /// Takes the result of a job; ignored when the session changed since the job started.
-    pub fn accept(&mut self, generation: u64, inspections: Vec<Inspection>) -> bool {
-        if generation != self.generation || inspections.len() != self.events.len() {
+    pub fn accept(&mut self, result: Inspected) -> bool {
+        if result.generation != self.generation || result.inspections.len() != self.events.len() {
             return false;
         }
-        self.inspections = Arc::new(inspections);
-        self.inspected = generation;
+        self.inspections = Arc::new(result.inspections);
+        self.inspected = result.generation;
+        self.inspected_mapping = result.mapping;
+        self.inspected_now = result.now;
+        self.traced = result.with_traces;
+        self.detail = None;
         true
     }
 
@@ -413,10 +458,42 @@ impl Session {
         if job.events.len() > SYNC_LIMIT {
             return Some(job);
         }
-        if let Some(inspections) = job.run(&|_| true) {
-            self.accept(job.generation, inspections);
+        if let Some(result) = job.run(&|_| true) {
+            self.accept(result);
         }
         None
+    }
+
+    /// Makes sure the event at `position` has its full inspection (with trace) ready for
+    /// [`Self::full_inspection`]: big inputs are inspected without traces, so the selected
+    /// event is inspected again, with the same mapping and clock, keeping the findings that
+    /// need the other events (duplicate ids) from the list.
+    pub fn prepare_detail(&mut self, position: Option<usize>) {
+        let Some(position) = position.filter(|_| !self.traced) else {
+            self.detail = None;
+            return;
+        };
+        if self.detail.as_ref().is_some_and(|d| d.index == position) {
+            return;
+        }
+        let (Some(event), Some(listed)) =
+            (self.events.get(position), self.inspections.get(position))
+        else {
+            self.detail = None;
+            return;
+        };
+        let mut full = inspect(event, position, &self.inspected_mapping, self.inspected_now);
+        full.diagnostics.clone_from(&listed.diagnostics);
+        self.detail = Some(full);
+    }
+
+    /// The inspection of event `position` with its trace, if ready.
+    pub fn full_inspection(&self, position: usize) -> Option<&Inspection> {
+        if self.traced {
+            self.inspections.get(position)
+        } else {
+            self.detail.as_ref().filter(|d| d.index == position)
+        }
     }
 
     /// Positions of the events that match `filter` (index, source or Pinterest event name,
@@ -546,7 +623,7 @@ mod tests {
         let job = session.job().unwrap();
         session.edit(Edit::Unmapped(UnmappedEvents::Custom));
         let result = job.run(&|_| true).unwrap();
-        assert!(!session.accept(job.generation, result));
+        assert!(!session.accept(result));
         assert!(!session.is_current());
     }
 

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use poll_promise::Promise;
 
@@ -17,6 +17,7 @@ use poll_promise::Promise;
 pub struct Progress {
     done: Arc<AtomicUsize>,
     cancelled: Arc<AtomicBool>,
+    note: Arc<Mutex<String>>,
 }
 
 impl Progress {
@@ -33,6 +34,22 @@ impl Progress {
     /// Whether the user asked the task to stop.
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// The cancel flag itself, for core functions that take one.
+    pub fn cancel_flag(&self) -> &AtomicBool {
+        &self.cancelled
+    }
+
+    /// What the task is doing right now, in a few words (`Waiting 2 s before retrying`).
+    pub fn set_note(&self, note: impl Into<String>) {
+        if let Ok(mut slot) = self.note.lock() {
+            *slot = note.into();
+        }
+    }
+
+    fn note(&self) -> String {
+        self.note.lock().map(|n| n.clone()).unwrap_or_default()
     }
 
     fn cancel(&self) {
@@ -61,6 +78,12 @@ pub struct TaskStatus {
 
     /// Units in total; 0 when unknown.
     pub total: usize,
+
+    /// What it is doing right now; may be empty.
+    pub note: String,
+
+    /// A stop was asked for and the task is finishing.
+    pub stopping: bool,
 }
 
 /// The registry of running tasks; `T` is what every task returns.
@@ -114,9 +137,17 @@ impl<T: Send + 'static> Tasks<T> {
         );
     }
 
-    /// Asks the task `name` to stop and forgets it.
+    /// Asks the task `name` to stop and forgets it: its result is not wanted.
     pub fn cancel(&mut self, name: &str) {
         if let Some(task) = self.running.remove(name) {
+            task.progress.cancel();
+        }
+    }
+
+    /// Asks the task `name` to stop but keeps it, for tasks whose partial result matters
+    /// (a send that already made some requests).
+    pub fn request_stop(&self, name: &str) {
+        if let Some(task) = self.running.get(name) {
             task.progress.cancel();
         }
     }
@@ -156,6 +187,8 @@ impl<T: Send + 'static> Tasks<T> {
                 label: task.label.clone(),
                 done: task.progress.done(),
                 total: task.total,
+                note: task.progress.note(),
+                stopping: task.progress.is_cancelled(),
             })
             .collect()
     }

@@ -5,6 +5,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use pinspect::core::diagnostics::Code;
 use pinspect::core::inspect::Inspection;
+use pinspect::core::send::EventResult;
 use pinspect::gui::command::Command;
 use pinspect::gui::samples::SAMPLE_ANCHOR;
 use pinspect::gui::{App, StartOptions};
@@ -468,5 +469,122 @@ fn big_inputs_are_checked_in_the_background_with_the_same_results() {
         &pinspect::core::mapping::Mapping::default(),
         NOW,
     );
-    assert_eq!(inspections(&harness), expected);
+    // Big inputs keep no traces in the list (memory), but the same payloads and findings ...
+    let listed = inspections(&harness);
+    assert_eq!(listed.len(), expected.len());
+    for (listed, expected) in std::iter::zip(&listed, &expected) {
+        assert!(listed.trace.is_empty());
+        assert_eq!(listed.payload, expected.payload);
+        assert_eq!(listed.diagnostics, expected.diagnostics);
+    }
+    // ... and the selected event is traced on demand, exactly as the core traces it.
+    let selected = harness.state().selected().expect("an event is selected");
+    let full = harness
+        .state()
+        .session()
+        .full_inspection(selected)
+        .expect("the selected event is traced");
+    assert_eq!(full, &expected[selected]);
+    harness.get_by_label("Edit user_data.client_ip_address");
+}
+
+/// A fake token that must show up nowhere but in the request's header.
+const FAKE_TOKEN: &str = "pina_FAKE_gui_token_7d1e0c55aa";
+
+#[test]
+fn sending_in_test_mode_puts_pinterests_answers_on_the_events() {
+    let mut server = mockito::Server::new();
+    let mut harness = start(StartOptions {
+        samples: true,
+        now: Some(NOW),
+        api_base: Some(server.url()),
+        ..StartOptions::default()
+    });
+    let before = inspections(&harness);
+    let sendable: Vec<usize> = before
+        .iter()
+        .filter(|i| i.is_sendable())
+        .map(|i| i.index)
+        .collect();
+    let unsendable: Vec<usize> = before
+        .iter()
+        .filter(|i| !i.is_sendable())
+        .map(|i| i.index)
+        .collect();
+    assert!(!unsendable.is_empty());
+
+    // Pinterest processes every event of the request but the second, which it refuses.
+    let answers: Vec<serde_json::Value> = (0..sendable.len())
+        .map(|n| {
+            if n == 1 {
+                serde_json::json!({"status": "failed", "error_message": "Invalid event_time", "warning_message": null})
+            } else {
+                serde_json::json!({"status": "processed", "error_message": null, "warning_message": null})
+            }
+        })
+        .collect();
+    let body = serde_json::json!({
+        "num_events_received": sendable.len(),
+        "num_events_processed": sendable.len() - 1,
+        "events": answers,
+    });
+    let mock = server
+        .mock("POST", "/ad_accounts/549755885175/events")
+        .match_query(mockito::Matcher::UrlEncoded("test".into(), "true".into()))
+        .match_header("authorization", format!("Bearer {FAKE_TOKEN}").as_str())
+        .with_status(200)
+        .with_header("content-type", "application/json")
+        .with_body(body.to_string())
+        .expect(1)
+        .create();
+
+    // Without an advertiser id nothing is sent, and the panel says why.
+    harness.get_by_label("Access token").focus();
+    harness.run();
+    harness.get_by_label("Access token").type_text(FAKE_TOKEN);
+    harness.run();
+    harness.get_by_label("Send test events").click();
+    harness.run();
+    harness.get_by_label_contains("advertiser id is empty");
+    assert!(harness.state().last_send().is_none());
+
+    harness.get_by_label("Advertiser id").focus();
+    harness.run();
+    harness
+        .get_by_label("Advertiser id")
+        .type_text("549755885175");
+    harness.run();
+    harness.get_by_label("Send test events").click();
+    harness.run();
+    harness.state().wait_for_tasks();
+    harness.run();
+    mock.assert();
+
+    let last = harness.state().last_send().expect("a finished send");
+    assert!(last.outcome.test);
+    let result = |index: usize| last.event(index).expect("an answer").result;
+    assert_eq!(result(sendable[0]), EventResult::Processed);
+    assert_eq!(result(sendable[1]), EventResult::Failed);
+    for &index in &sendable[2..] {
+        assert_eq!(result(index), EventResult::Processed, "#{index}");
+    }
+    for &index in &unsendable {
+        assert_eq!(result(index), EventResult::NotSent, "#{index}");
+    }
+
+    // The refused event shows Pinterest's message in the diagnostics panel.
+    let failed = sendable[1];
+    harness.get_by_label(&format!("#{failed}")).click();
+    harness.run();
+    harness.get_by_label("Pinterest's answer");
+    harness.get_by_label("Invalid event_time");
+    harness.get_by_label_contains("Request 1: HTTP 200");
+
+    // The token is in no message, nothing persisted and no exported config.
+    let token_free = |text: &str| !text.contains(FAKE_TOKEN);
+    assert!(harness.state().notices().iter().all(|n| token_free(n)));
+    assert!(token_free(&harness.state().persisted_text()));
+    assert!(token_free(&pinspect::core::config::to_config_text(
+        harness.state().session().mapping()
+    )));
 }

@@ -6,13 +6,16 @@ use serde_json::Value;
 
 use crate::core::diagnostics::{Diagnostic, Severity};
 use crate::core::inspect::Inspection;
+use crate::core::send::EventOutcome;
 
 use super::super::command::Command;
 use super::super::json_view::{json_raw_ui, json_tree_ui};
+use super::super::sending::LastSend;
 use super::super::session::Session;
 use super::super::state::{AppState, JsonView};
 use super::super::theme;
 use super::super::view::View;
+use super::send_panel::answer_parts;
 
 /// Draws the panel.
 pub fn details_ui(
@@ -20,6 +23,7 @@ pub fn details_ui(
     session: &Session,
     state: &mut AppState,
     view: &View,
+    last_send: Option<&LastSend>,
     commands: &mut Vec<Command>,
 ) {
     let Some(position) = view.selected else {
@@ -31,13 +35,19 @@ pub fn details_ui(
     let Some(event) = session.events().get(position) else {
         return;
     };
-    let inspection = session.inspection(position);
+    let inspection = session
+        .full_inspection(position)
+        .or_else(|| session.inspection(position));
 
     ScrollArea::vertical()
         .id_salt("details_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.add_space(4.0);
+            if let Some(outcome) = last_send.and_then(|last| last.event(position)) {
+                answer_ui(ui, last_send, outcome);
+                ui.add_space(6.0);
+            }
             if let Some(inspection) = inspection {
                 diagnostics_ui(ui, inspection, commands);
             }
@@ -83,6 +93,37 @@ pub fn details_ui(
                     );
                 });
         });
+}
+
+/// Pinterest's answer to this event in the last send.
+fn answer_ui(ui: &mut Ui, last_send: Option<&LastSend>, outcome: &EventOutcome) {
+    let visuals = ui.visuals().clone();
+    let (glyph, word, severity) = answer_parts(outcome);
+    let color = severity.map_or(visuals.strong_text_color(), |s| {
+        theme::severity_color(&visuals, s)
+    });
+    ui.heading("Pinterest's answer");
+    ui.label(
+        RichText::new(format!("{glyph} {word}"))
+            .color(color)
+            .strong(),
+    );
+    if let Some(error) = &outcome.error_message {
+        ui.colored_label(theme::severity_color(&visuals, Severity::Error), error);
+    }
+    if let Some(warning) = &outcome.warning_message {
+        ui.colored_label(theme::severity_color(&visuals, Severity::Warning), warning);
+    }
+    if let Some(request) = last_send.and_then(|last| last.outcome.request_of(outcome)) {
+        let status = request
+            .http_status
+            .map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));
+        let number = outcome.request.map_or(0, |r| r + 1);
+        ui.weak(format!("Request {number} ({status})"));
+        if let Some(message) = &request.message {
+            ui.weak(message);
+        }
+    }
 }
 
 /// The findings, errors first; each one selects the mapping row it is about.

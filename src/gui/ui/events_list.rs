@@ -6,11 +6,14 @@ use egui::{Align, Label, RichText, Sense, TextEdit, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::diagnostics::{Severity, SeverityCounts};
+use crate::core::send::EventOutcome;
 
 use super::super::command::Command;
+use super::super::sending::LastSend;
 use super::super::session::Session;
 use super::super::theme;
 use super::super::view::View;
+use super::send_panel::answer_parts;
 
 /// Row height of the list.
 const ROW_HEIGHT: f32 = 22.0;
@@ -20,6 +23,7 @@ pub fn events_list_ui(
     ui: &mut Ui,
     session: &Session,
     view: &mut View,
+    last_send: Option<&LastSend>,
     commands: &mut Vec<Command>,
 ) {
     ui.add_space(4.0);
@@ -77,6 +81,9 @@ pub fn events_list_ui(
                 .resizable(true),
         )
         .column(Column::remainder().at_least(60.0));
+    if last_send.is_some() {
+        table = table.column(Column::exact(30.0));
+    }
     if view.scroll.to_event {
         view.scroll.to_event = false;
         if let Some(row) = view
@@ -103,6 +110,12 @@ pub fn events_list_ui(
             header.col(|ui| {
                 ui.strong("Findings");
             });
+            if last_send.is_some() {
+                header.col(|ui| {
+                    ui.strong("Sent")
+                        .on_hover_text("Pinterest's answer to the last send");
+                });
+            }
         })
         .body(|body| {
             body.rows(ROW_HEIGHT, filtered.len(), |mut row| {
@@ -139,11 +152,37 @@ pub fn events_list_ui(
                     }
                 });
 
+                if let Some(last) = last_send {
+                    row.col(|ui| {
+                        if let Some(outcome) = last.event(position) {
+                            answer_badge_ui(ui, outcome);
+                        }
+                    });
+                }
+
                 if row.response().clicked() {
                     commands.push(Command::SelectEvent(position));
                 }
             });
         });
+}
+
+/// Pinterest's answer to the last send, as a glyph with the details on hover.
+fn answer_badge_ui(ui: &mut Ui, outcome: &EventOutcome) {
+    let (glyph, word, severity) = answer_parts(outcome);
+    let visuals = ui.visuals().clone();
+    let text = RichText::new(glyph);
+    let text = match severity {
+        Some(severity) => text.color(theme::severity_color(&visuals, severity)),
+        None => text.color(visuals.strong_text_color()),
+    };
+    let message = outcome
+        .error_message
+        .as_deref()
+        .or(outcome.warning_message.as_deref())
+        .map_or_else(String::new, |m| format!(": {m}"));
+    ui.label(text)
+        .on_hover_text(format!("Pinterest: {word}{message}"));
 }
 
 /// Error and warning counts, coloured; nothing when there are none.

@@ -89,7 +89,7 @@ pub fn mapping_ui(
         return;
     };
 
-    let Some(inspection) = session.inspection(position) else {
+    let Some(inspection) = session.full_inspection(position) else {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label(format!("Checking event #{position}…"));
@@ -317,10 +317,11 @@ fn row_ui(
                 cell(ui, widths.field, |ui| field_ui(ui, row, commands));
                 cell(ui, widths.source, |ui| source_ui(ui, entry));
                 cell(ui, widths.raw, |ui| {
+                    // A truncated label shows its whole text on hover by itself.
                     match &entry.raw {
-                        Some(raw) => ui
-                            .add(Label::new(RichText::new(compact(raw)).monospace()).truncate())
-                            .on_hover_text(compact(raw)),
+                        Some(raw) => {
+                            ui.add(Label::new(RichText::new(compact(raw)).monospace()).truncate())
+                        }
                         None => ui.weak("—"),
                     };
                 });

@@ -9,6 +9,7 @@ mod event_names;
 mod events_list;
 mod mapping_table;
 mod override_editor;
+mod send_panel;
 mod status_bar;
 mod top_bar;
 mod widgets;
@@ -27,6 +28,7 @@ pub fn app_ui(ui: &mut Ui, app: &mut App) {
         view,
         tasks,
         commands,
+        send,
         ..
     } = app;
     let statuses = tasks.statuses();
@@ -37,19 +39,26 @@ pub fn app_ui(ui: &mut Ui, app: &mut App) {
     Panel::bottom("status_bar").show(ui, |ui| {
         status_bar::status_bar_ui(ui, session, view, &statuses, commands);
     });
+    Panel::bottom("send_panel")
+        .resizable(true)
+        .min_size(40.0)
+        .show(ui, |ui| {
+            send_panel::send_panel_ui(ui, session, send, &statuses, commands);
+        });
+    let last_send = send.last.as_ref();
     Panel::left("events")
         .resizable(true)
         .default_size(300.0)
         .min_size(220.0)
         .show(ui, |ui| {
-            events_list::events_list_ui(ui, session, view, commands);
+            events_list::events_list_ui(ui, session, view, last_send, commands);
         });
     Panel::right("details")
         .resizable(true)
         .default_size(370.0)
         .min_size(260.0)
         .show(ui, |ui| {
-            details::details_ui(ui, session, state, view, commands);
+            details::details_ui(ui, session, state, view, last_send, commands);
         });
     CentralPanel::default().show(ui, |ui| {
         mapping_table::mapping_ui(ui, session, state, view, commands);

@@ -1,0 +1,236 @@
+//! Sending from the window: the token (in memory only), the last send's plan, endpoint and
+//! outcome, and starting a send on a background task with progress and cancel.
+//!
+//! Everything that decides what is sent and how answers map back is the core's
+//! ([`crate::core::send`]); this module only gathers the inputs and keeps the result.
+
+use std::time::Duration;
+
+use crate::core::diagnostics::Severity;
+use crate::core::report::selected_payloads;
+use crate::core::send::{
+    self, AccessToken, Endpoint, EventOutcome, HttpConfig, HttpTransport, MAX_EVENTS_PER_REQUEST,
+    Plan, SendOptions, SendOutcome, Stage, ThreadSleeper, api_base_from_env, curl_command,
+};
+
+use super::app::{App, TaskOutput};
+
+/// Background task name of a send.
+pub const TASK_SEND: &str = "send";
+
+/// A finished send: what was planned, where it went, what came back.
+#[derive(Clone, Debug)]
+pub struct LastSend {
+    /// The batches.
+    pub plan: Plan,
+
+    /// The URL and mode.
+    pub endpoint: Endpoint,
+
+    /// Pinterest's answers, per event and per request.
+    pub outcome: SendOutcome,
+
+    /// The session generation the payloads came from.
+    pub generation: u64,
+}
+
+impl LastSend {
+    /// The answer for the event at input position `index`.
+    pub fn event(&self, index: usize) -> Option<&EventOutcome> {
+        self.outcome.event(index)
+    }
+}
+
+/// The send panel's state. Not persisted, and deliberately without `Debug`: it holds the
+/// access token.
+#[derive(Default)]
+pub struct SendState {
+    /// The access token as typed (masked in the UI, never stored or logged).
+    pub token: String,
+
+    /// Also send events with errors, to read Pinterest's own verdict on them.
+    pub include_errors: bool,
+
+    /// The last finished send.
+    pub last: Option<LastSend>,
+
+    /// Why the last press of Send did not send anything.
+    pub problem: Option<String>,
+
+    /// The API base; `None` reads `PINSPECT_API_BASE` or uses Pinterest's.
+    pub api_base: Option<String>,
+}
+
+/// How many events and requests a send would make now: `(events, requests)`.
+pub fn planned_counts(
+    inspections: &[crate::core::inspect::Inspection],
+    include_errors: bool,
+) -> (usize, usize) {
+    let events = selected_payloads(inspections, include_errors).count();
+    (events, events.div_ceil(MAX_EVENTS_PER_REQUEST))
+}
+
+impl App {
+    /// Validates the inputs and starts the send; a problem is shown in the panel and nothing
+    /// is sent.
+    pub(super) fn start_send(&mut self, ctx: &egui::Context) {
+        self.send.problem = None;
+        if self.tasks.is_running(TASK_SEND) {
+            return;
+        }
+        if !self.session.is_current() {
+            self.send.problem = Some(
+                "Wait until every event is checked: the payloads are being recomputed".to_owned(),
+            );
+            return;
+        }
+        let token = match AccessToken::new(&self.send.token) {
+            Ok(token) => token,
+            Err(err) => {
+                self.send.problem = Some(format!("Not sent: {err}"));
+                return;
+            }
+        };
+        let settings = &self.session.mapping().settings;
+        let test = settings.send_as_test_request;
+        let base = self.send.api_base.clone().unwrap_or_else(api_base_from_env);
+        let endpoint = match Endpoint::new(&base, &settings.advertiser_id, test) {
+            Ok(endpoint) => endpoint,
+            Err(err) => {
+                self.send.problem = Some(format!("Not sent: {err}"));
+                return;
+            }
+        };
+        let plan = Plan::new(self.session.inspections(), self.send.include_errors);
+        if plan.events_planned() == 0 {
+            self.send.problem = Some(
+                "Not sent: no event can be sent (every event has errors or no payload); tick \"Include events with errors\" to send them anyway"
+                    .to_owned(),
+            );
+            return;
+        }
+
+        let total = plan.events_planned();
+        let generation = self.session.generation();
+        let label = format!(
+            "Sending {total} {} events",
+            if test { "test" } else { "live" }
+        );
+        self.tasks
+            .spawn(ctx, TASK_SEND, label, total, move |progress| {
+                let config = HttpConfig::from_env().for_endpoint(&endpoint);
+                let options = SendOptions::new(endpoint.clone());
+                let outcome = match HttpTransport::new(config) {
+                    Ok(transport) => send::send(
+                        &plan,
+                        &transport,
+                        &token,
+                        &options,
+                        &ThreadSleeper,
+                        &|p: &send::Progress| {
+                            progress.set(p.events_done);
+                            progress.set_note(stage_text(&p.stage, p.requests_total));
+                        },
+                        progress.cancel_flag(),
+                    ),
+                    Err(err) => SendOutcome::unsent(&plan, test, &err.to_string()),
+                };
+                Ok(TaskOutput::Sent(Box::new(LastSend {
+                    plan,
+                    endpoint,
+                    outcome,
+                    generation,
+                })))
+            });
+    }
+
+    /// Copies the requests a send would make now as curl commands; the token is written as
+    /// `$PINTEREST_ACCESS_TOKEN`, never as itself.
+    pub(super) fn copy_curl(&mut self, ctx: &egui::Context) {
+        let settings = &self.session.mapping().settings;
+        let base = self.send.api_base.clone().unwrap_or_else(api_base_from_env);
+        let endpoint = match Endpoint::new(
+            &base,
+            &settings.advertiser_id,
+            settings.send_as_test_request,
+        ) {
+            Ok(endpoint) => endpoint,
+            Err(err) => {
+                self.send.problem = Some(format!("No curl command: {err}"));
+                return;
+            }
+        };
+        let plan = Plan::new(self.session.inspections(), self.send.include_errors);
+        let commands: Vec<String> = plan
+            .batches()
+            .iter()
+            .map(|batch| curl_command(&endpoint, batch))
+            .collect();
+        ctx.copy_text(commands.join("\n"));
+        self.send.problem = None;
+        self.notify(
+            ctx,
+            Severity::Info,
+            format!(
+                "{} curl command(s) copied; set PINTEREST_ACCESS_TOKEN before running them",
+                commands.len()
+            ),
+        );
+    }
+
+    /// Keeps a finished send and tells the user how it went.
+    pub(super) fn finish_send(&mut self, ctx: &egui::Context, last: LastSend) {
+        let summary = last.outcome.summary();
+        let severity = if summary.failed > 0 || summary.unknown > 0 {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let mode = if last.outcome.test {
+            "Test send"
+        } else {
+            "Live send"
+        };
+        let cancelled = if last.outcome.cancelled {
+            " (cancelled)"
+        } else {
+            ""
+        };
+        self.notify(
+            ctx,
+            severity,
+            format!(
+                "{mode}{cancelled}: {} sent in {} requests, {} processed, {} failed, {} not sent, {} unknown",
+                summary.sent,
+                last.outcome.requests.len(),
+                summary.processed,
+                summary.failed,
+                summary.not_sent,
+                summary.unknown
+            ),
+        );
+        self.send.last = Some(last);
+    }
+}
+
+/// The progress stage in a few words.
+fn stage_text(stage: &Stage, requests_total: usize) -> String {
+    match stage {
+        Stage::Sending { request, attempt } if *attempt > 1 => {
+            format!(
+                "request {} of {requests_total}, attempt {attempt}",
+                request + 1
+            )
+        }
+        Stage::Sending { request, .. } => format!("request {} of {requests_total}", request + 1),
+        Stage::Waiting { delay, reason, .. } => {
+            format!("waiting {} before retrying: {reason}", seconds(*delay))
+        }
+        Stage::Finished { request, .. } => format!("request {} finished", request + 1),
+        Stage::Done => "done".to_owned(),
+    }
+}
+
+fn seconds(delay: Duration) -> String {
+    format!("{:.1} s", delay.as_secs_f32())
+}
