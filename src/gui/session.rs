@@ -9,10 +9,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::core::diagnostics::Code;
 use crate::core::event::{Origin, SourceEvent};
 use crate::core::inspect::{Inspection, inspect, inspect_all_with};
 use crate::core::mapping::{FieldOverride, Mapping};
 use crate::core::path::collect_paths;
+use crate::core::report::Summary;
 use crate::core::settings::UnmappedEvents;
 
 /// Inputs up to this many events are inspected on the UI thread (fast, and deterministic in
@@ -189,6 +191,39 @@ impl InspectionJob {
     }
 }
 
+/// Totals over a set of inspections, for the status bar.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Events, sendable events, errors and warnings.
+    pub summary: Summary,
+
+    /// Events whose time is more than 7 days before the clock.
+    pub too_old: usize,
+
+    /// The latest `event_time` among the payloads.
+    pub newest_event_time: Option<i64>,
+}
+
+impl Stats {
+    fn of(inspections: &[Inspection]) -> Self {
+        Self {
+            summary: Summary::of(inspections),
+            too_old: inspections
+                .iter()
+                .filter(|i| {
+                    i.diagnostics
+                        .iter()
+                        .any(|d| d.code == Code::EventTimeTooOld)
+                })
+                .count(),
+            newest_event_time: inspections
+                .iter()
+                .filter_map(|i| i.payload.as_ref()?.get("event_time")?.as_i64())
+                .max(),
+        }
+    }
+}
+
 /// The loaded events, the mapping and the inspections.
 pub struct Session {
     events: Arc<Vec<SourceEvent>>,
@@ -215,6 +250,9 @@ pub struct Session {
     /// The selected event with its trace, when the inspections have none.
     detail: Option<Inspection>,
 
+    /// Totals over the inspections, computed once per result.
+    stats: Stats,
+
     paths: BTreeMap<String, String>,
     event_names: BTreeMap<String, usize>,
 }
@@ -235,6 +273,7 @@ impl Session {
             inspected_now: 0,
             traced: true,
             detail: None,
+            stats: Stats::default(),
             paths: BTreeMap::new(),
             event_names: BTreeMap::new(),
         }
@@ -448,7 +487,13 @@ impl Session {
         self.inspected_now = result.now;
         self.traced = result.with_traces;
         self.detail = None;
+        self.stats = Stats::of(&self.inspections);
         true
+    }
+
+    /// Totals over the current inspections.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// Recomputes on this thread when the input is small; returns the job to run in the

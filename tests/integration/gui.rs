@@ -588,3 +588,47 @@ fn sending_in_test_mode_puts_pinterests_answers_on_the_events() {
         harness.state().session().mapping()
     )));
 }
+
+#[test]
+fn old_exports_can_be_checked_against_their_own_time() {
+    // Events from 2020: more than 7 days old whatever day the test runs.
+    let mut harness = start(StartOptions::default());
+    let text = "{\"event_name\": \"page_view\", \"context\": {\"event_id\": \"a\", \"event_timestamp\": 1600000000000, \"device\": {\"ip\": \"203.0.113.9\", \"user_agent\": \"Mozilla/5.0\"}}}\n{\"event_name\": \"search\", \"context\": {\"event_id\": \"b\", \"event_timestamp\": 1600000100000, \"device\": {\"ip\": \"203.0.113.9\", \"user_agent\": \"Mozilla/5.0\"}}}\n";
+    drop_file(&mut harness, "old.ndjson", text);
+    assert!(
+        inspections(&harness)
+            .iter()
+            .all(|i| codes(i).contains(&Code::EventTimeTooOld))
+    );
+
+    harness.get_by_label("2 events are more than 7 days old");
+    harness
+        .get_by_label("Check against the newest event's time")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().session().clock,
+        pinspect::gui::session::Clock::Fixed(1_600_000_160)
+    );
+    for inspection in inspections(&harness) {
+        assert!(!codes(&inspection).contains(&Code::EventTimeTooOld));
+        assert!(!inspection.has_errors(), "{:?}", inspection.diagnostics);
+    }
+    harness.get_by_label("2020-09-13 12:29 UTC");
+}
+
+#[test]
+fn without_a_display_the_app_says_to_use_the_command_line() {
+    for args in [&[][..], &["gui"][..]] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_pinspect"))
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .expect("pinspect runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("no display"), "{stderr}");
+        assert!(stderr.contains("pinspect check FILE"), "{stderr}");
+    }
+}

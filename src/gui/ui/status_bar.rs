@@ -4,10 +4,9 @@
 use egui::{Button, ProgressBar, RichText, Ui};
 
 use crate::core::diagnostics::Severity;
-use crate::core::report::Summary;
 
 use super::super::command::Command;
-use super::super::session::Session;
+use super::super::session::{Clock, Session};
 use super::super::theme;
 use super::super::view::View;
 use super::super::work::TaskStatus;
@@ -60,9 +59,42 @@ pub fn status_bar_ui(
         }
         ui.separator();
         ui.horizontal(|ui| super::top_bar::clock_ui(ui, session, view, commands));
+        old_events_hint_ui(ui, session, view, commands);
     });
     notices_ui(ui, view);
     ui.add_space(2.0);
+}
+
+/// When most events are older than Pinterest's 7-day window (an old export), offers to check
+/// them against their own time so that the other findings are not buried.
+fn old_events_hint_ui(
+    ui: &mut Ui,
+    session: &Session,
+    view: &mut View,
+    commands: &mut Vec<Command>,
+) {
+    let stats = session.stats();
+    let Some(newest) = stats.newest_event_time else {
+        return;
+    };
+    if session.clock != Clock::Now || stats.too_old * 2 <= stats.summary.events {
+        return;
+    }
+    ui.colored_label(
+        ui.visuals().warn_fg_color,
+        format!("{} events are more than 7 days old", stats.too_old),
+    );
+    if ui
+        .button("Check against the newest event's time")
+        .on_hover_text(
+            "Pinterest rejects such events today; this shows what else is wrong with them",
+        )
+        .clicked()
+    {
+        let at = newest + 60;
+        view.clock_text = at.to_string();
+        commands.push(Command::SetClock(Clock::Fixed(at)));
+    }
 }
 
 fn summary_ui(ui: &mut Ui, session: &Session) {
@@ -72,7 +104,7 @@ fn summary_ui(ui: &mut Ui, session: &Session) {
         return;
     }
     let files = session.sources().len();
-    let summary = Summary::of(session.inspections());
+    let summary = session.stats().summary;
     let visuals = ui.visuals().clone();
     ui.label(format!(
         "{events} events from {files} {}",
