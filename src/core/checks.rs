@@ -272,11 +272,17 @@ fn personal_data_in_clear(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
         if field.starts_with("user_data.") || field == "event_name" || field == "event_id" {
             continue;
         }
+        let already = diagnostics
+            .iter()
+            .any(|d| d.code == Code::PiiClearText && d.field.as_deref() == Some(field.as_str()));
+        if already {
+            continue;
+        }
         if let Some(what) = normalize::personal_data_in(text) {
             diagnostics.push(Diagnostic::new(
                 Code::PiiClearText,
                 &field,
-                format!("{field} contains {what} in clear text; Pinterest does not hash this field. Remove it from the value (for a URL, from its query string)"),
+                format!("{field} contains {what} in clear text; Pinterest does not hash this field, so personal data would leave unprotected. Remove it from the value (for a URL, from its query string) or map another source"),
             ));
         }
     }
