@@ -4,6 +4,8 @@
 
 mod architecture;
 mod cli;
+mod diagnostics;
 mod doc_examples;
 mod golden;
+mod golden_vectors;
 mod support;
