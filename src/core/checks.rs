@@ -21,7 +21,8 @@ pub const LATE_AFTER_SECS: i64 = 3600;
 
 /// Findings about an event time relative to `now`.
 pub fn time_window(seconds: i64, now: i64) -> Vec<Finding> {
-    let age = now - seconds;
+    // Saturating: a timestamp read from a huge number must give an error, not an overflow.
+    let age = now.saturating_sub(seconds);
     let when = jiff::Timestamp::from_second(seconds)
         .map_or_else(|_| seconds.to_string(), |t| t.to_string());
     if age < -FUTURE_TOLERANCE_SECS {
@@ -29,7 +30,7 @@ pub fn time_window(seconds: i64, now: i64) -> Vec<Finding> {
             Code::EventTimeFuture,
             format!(
                 "{when} is {} in the future; Pinterest rejects events from the future. Check the clock and the timestamp unit",
-                duration(-age)
+                duration(age.saturating_neg())
             ),
         )];
     }

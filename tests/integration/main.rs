@@ -8,4 +8,7 @@ mod diagnostics;
 mod doc_examples;
 mod golden;
 mod golden_vectors;
+mod hash_check;
+mod properties;
 mod support;
+mod traps;

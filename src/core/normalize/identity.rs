@@ -645,11 +645,12 @@ pub fn zip(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let trimmed = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    // Nine digits with nothing but spaces or hyphens: a US ZIP+4 (no other country has
+    // nine-digit postcodes), written `94025-1234`, `94025 1234` or `940251234`.
     let zip_plus_four = digits.len() == 9
         && trimmed
             .chars()
-            .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
-        && trimmed.find(['-', ' ']).is_none_or(|at| at == 5);
+            .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
     if zip_plus_four {
         let value = digits[..5].to_owned();
         steps.push(Step::new("US ZIP+4 → first 5 digits", value.clone()));
