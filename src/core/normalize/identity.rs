@@ -819,6 +819,51 @@ mod tests {
     }
 
     #[test]
+    fn phones_without_plus_are_never_guessed() {
+        // Already E.164 without +: long enough to carry a country code, valid that way.
+        assert_eq!(value(&phone("16505551212", None)), Some("16505551212"));
+        assert_eq!(
+            value(&phone("33655501234", Some("US"))),
+            Some("33655501234")
+        );
+        // A US national number is also a valid New Zealand number (+64 65 550 143): without
+        // a default country it is not read either way.
+        let ambiguous = phone("6465550143", None);
+        assert_eq!(value(&ambiguous), None);
+        assert_eq!(code(&ambiguous), Some(Code::PhoneNoCountry));
+        assert_eq!(
+            value(&phone("646-555-0143", Some("US"))),
+            Some("16465550143")
+        );
+        // The trunk zero is never stripped blindly.
+        assert_eq!(code(&phone("0655501234", None)), Some(Code::PhoneNoCountry));
+        assert_eq!(code(&phone("12", Some("FR"))), Some(Code::PhoneInvalid));
+    }
+
+    #[test]
+    fn more_birthdate_forms() {
+        for (raw, want) in [
+            ("17031985", "19850317"),
+            ("03171985", "19850317"),
+            ("March 17th, 1985", "19850317"),
+            ("1er mai 1985", "19850501"),
+            ("1985-3-7", "19850307"),
+        ] {
+            assert_eq!(value(&birthdate(raw)), Some(want), "{raw}");
+        }
+        assert_eq!(code(&birthdate("04051985")), Some(Code::BirthdateAmbiguous));
+        assert_eq!(code(&birthdate("13/13/1985")), Some(Code::BirthdateInvalid));
+        assert_eq!(code(&birthdate("1850-01-01")), Some(Code::BirthdateInvalid));
+    }
+
+    #[test]
+    fn state_forms() {
+        assert_eq!(value(&state("US-TX")), Some("tx"));
+        assert_eq!(value(&state("N.Y.")), Some("ny"));
+        assert_eq!(value(&state("new york")), Some("ny"));
+    }
+
+    #[test]
     fn genders() {
         for (raw, want) in [
             ("Female", "f"),
