@@ -1,21 +1,34 @@
 //! Mapping config files (`pinspect-mapping/1`): reading with errors that name the line, and
 //! writing atomically.
 //!
-//! Validation happens inside deserialization (field paths, event-name targets, presets, source
-//! expressions), so `serde_json` attaches the line and column of the offending key to every
-//! message. The access token has no place in this format: a file that tries to carry one is
-//! refused, and nothing pinspect writes can contain it.
+//! Reading happens in two passes over the text, both through `serde_json` so that every
+//! message carries the line and column of the offending key or value:
+//!
+//! 1. the file's shape: keys at every level (unknown ones get a "did you mean"), `format`,
+//!    the preset, settings, event-name targets (Pinterest's 22 names), field paths (the
+//!    pinned schema's fields), source expressions, one kind per override, no key twice;
+//! 2. constants: each `{"const": …}` is run through the mapping engine itself
+//!    ([`check_constant`]), with the file's own settings, and refused when the engine would
+//!    not send it. There is no second set of type rules to drift from what is sent.
+//!
+//! The access token has no place in this format: a file that tries to carry one is refused,
+//! and nothing pinspect writes can contain it.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::Write as _;
 use std::path::Path;
 
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, de::Error as _};
 use serde_json::{Map, Value, json};
 
-use super::fields::{self, canonical_path};
+use super::diagnostics::{Code, Severity};
+use super::event::SourceEvent;
+use super::fields::{self, FieldKind, canonical_path};
+use super::inspect;
 use super::mapping::{FieldOverride, Mapping};
-use super::preset::{DEFAULT_PRESET, Preset, Source, builtin_presets};
+use super::preset::{DEFAULT_PRESET, Derivation, Preset, Source, preset_names};
 use super::settings::{Settings, UnmappedEvents};
 
 /// The `format` tag of the current config version.
@@ -57,61 +70,82 @@ pub fn load_config(path: &Path) -> Result<Mapping, ConfigError> {
     parse_config(&path.display().to_string(), &text)
 }
 
-/// Parses and validates config text.
+/// Parses and validates config text; `source_name` is the file name used in messages.
 pub fn parse_config(source_name: &str, text: &str) -> Result<Mapping, ConfigError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let file: ConfigFile = serde_json::from_str(text).map_err(|err| ConfigError::Invalid {
+    let invalid = |err: &serde_json::Error| ConfigError::Invalid {
         source_name: source_name.to_owned(),
-        line: err.line(),
-        column: err.column(),
-        message: explain(&err),
-    })?;
+        line: err.line().max(1),
+        column: err.column().max(1),
+        message: explain(err),
+    };
+    if text.trim().is_empty() {
+        return Err(ConfigError::Invalid {
+            source_name: source_name.to_owned(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file is empty; a mapping config is a JSON object that starts with {{\"format\": \"{FORMAT}\""
+            ),
+        });
+    }
 
-    Ok(Mapping {
+    let file: ConfigFile = serde_json::from_str(text).map_err(|err| invalid(&err))?;
+    let mapping = Mapping {
         preset: file
             .preset
             .map_or_else(|| DEFAULT_PRESET.to_owned(), |p| p.0),
         settings: file.settings.map(|s| s.0).unwrap_or_default(),
-        event_names: file
-            .event_names
-            .into_iter()
-            .map(|(source, target)| (source, target.0))
-            .collect(),
-        fields: file
-            .fields
-            .into_iter()
-            .map(|(key, over)| (key.0, over.0))
-            .collect(),
-    })
+        event_names: file.event_names.0,
+        fields: file.fields.0,
+    };
+
+    let has_constants = mapping
+        .fields
+        .values()
+        .any(|over| matches!(over, FieldOverride::Const(_)));
+    if has_constants {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        Walk {
+            mapping: &mapping,
+            level: Level::Top,
+        }
+        .deserialize(&mut deserializer)
+        .map_err(|err| invalid(&err))?;
+    }
+    Ok(mapping)
 }
 
 /// `serde_json`'s message without the location (we print our own), with friendlier words for
-/// unknown keys.
+/// unknown keys and values.
 fn explain(err: &serde_json::Error) -> String {
     let text = err.to_string();
     let text = text
         .rfind(" at line ")
         .map_or(text.as_str(), |cut| &text[..cut])
-        .to_owned();
+        .replace("struct Settings", "a settings object")
+        .replace("struct RawOverride", "an override object");
 
     if let Some(rest) = text.strip_prefix("unknown field `")
         && let Some((name, expected)) = rest.split_once('`')
     {
-        if name.to_ascii_lowercase().contains("token") {
-            return format!(
-                "{name:?}: a mapping config never holds the access token; remove it and set PINTEREST_ACCESS_TOKEN (or type it in the app) instead"
-            );
+        if is_token_key(name) {
+            return token_refusal(name);
         }
-        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let suggestion = options
-            .iter()
-            .map(|option| (strsim::jaro_winkler(name, option), *option))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, option)| format!("; did you mean {option:?}?"))
-            .unwrap_or_default();
+        let options = backquoted(expected);
         return format!(
-            "unknown key {name:?}{suggestion} (allowed here: {})",
+            "unknown key {name:?}{} (allowed here: {})",
+            did_you_mean(name, &options, "; did you mean"),
+            options.join(", ")
+        );
+    }
+    if let Some(rest) = text.strip_prefix("unknown variant `")
+        && let Some((name, expected)) = rest.split_once('`')
+    {
+        let options = backquoted(expected);
+        return format!(
+            "unknown value {name:?}{} (allowed here: {})",
+            did_you_mean(name, &options, "; did you mean"),
             options.join(", ")
         );
     }
@@ -120,11 +154,45 @@ fn explain(err: &serde_json::Error) -> String {
             "missing \"format\": a mapping config starts with \"format\": \"{FORMAT}\""
         );
     }
+    if text.starts_with("EOF while parsing") {
+        return format!("{text}: the file ends too early (a missing }} or ])");
+    }
     text
 }
 
+/// The names between backquotes in serde's "expected one of `a`, `b`" lists.
+fn backquoted(list: &str) -> Vec<&str> {
+    list.split('`').skip(1).step_by(2).collect()
+}
+
+/// `" did you mean \"x\"?"` for the nearest option, or nothing when none is near.
+fn did_you_mean(name: &str, options: &[&str], lead: &str) -> String {
+    let name = name.to_lowercase();
+    options
+        .iter()
+        .map(|option| (strsim::jaro_winkler(&name, option), *option))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, option)| format!("{lead} {option:?}?"))
+        .unwrap_or_default()
+}
+
+fn is_token_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.contains("token") || key.contains("secret") || key == "authorization"
+}
+
+fn token_refusal(key: &str) -> String {
+    format!(
+        "{key:?}: a mapping config never holds the access token; remove it and set PINTEREST_ACCESS_TOKEN (or type it in the app) instead"
+    )
+}
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping config object, {\"format\": \"pinspect-mapping/1\", …}"
+)]
 struct ConfigFile {
     #[serde(rename = "format")]
     _format: FormatTag,
@@ -133,22 +201,20 @@ struct ConfigFile {
     #[serde(default)]
     settings: Option<ValidSettings>,
     #[serde(default)]
-    event_names: BTreeMap<String, EventTarget>,
+    event_names: EventNames,
     #[serde(default)]
-    fields: BTreeMap<FieldKey, ValidOverride>,
+    fields: FieldTable,
 }
 
 struct FormatTag;
 
 impl<'de> Deserialize<'de> for FormatTag {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let tag = String::deserialize(deserializer)?;
-        if tag == FORMAT {
-            Ok(Self)
-        } else {
-            Err(D::Error::custom(format!(
-                "\"format\" is {tag:?}; this version of pinspect reads \"{FORMAT}\""
-            )))
+        match Value::deserialize(deserializer)? {
+            Value::String(tag) if tag == FORMAT => Ok(Self),
+            other => Err(D::Error::custom(format!(
+                "\"format\" is {other}; this version of pinspect reads \"{FORMAT}\""
+            ))),
         }
     }
 }
@@ -161,12 +227,18 @@ impl<'de> Deserialize<'de> for PresetName {
         if Preset::builtin(&name).is_some() {
             return Ok(Self(name));
         }
-        let known: Vec<&str> = builtin_presets().iter().map(|p| p.name.as_str()).collect();
-        Err(D::Error::custom(format!(
-            "unknown preset {name:?}; the presets are {}",
-            known.join(", ")
-        )))
+        Err(D::Error::custom(unknown_preset(&name)))
     }
+}
+
+/// The message for a preset name that is not built in, with the nearest name.
+pub fn unknown_preset(name: &str) -> String {
+    let known = preset_names();
+    format!(
+        "unknown preset {name:?}{}; the presets are {}",
+        did_you_mean(name, &known, ", did you mean"),
+        known.join(", ")
+    )
 }
 
 struct ValidSettings(Settings);
@@ -194,6 +266,44 @@ impl<'de> Deserialize<'de> for ValidSettings {
     }
 }
 
+/// `event_names`: source name → one of Pinterest's names, each source name once.
+#[derive(Default)]
+struct EventNames(BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for EventNames {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Names;
+
+        impl<'de> Visitor<'de> for Names {
+            type Value = EventNames;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of source event name → Pinterest event name")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EventNames, A::Error> {
+                let mut names = BTreeMap::new();
+                while let Some(source) = map.next_key::<String>()? {
+                    let target: EventTarget = map.next_value()?;
+                    if source.trim().is_empty() {
+                        return Err(A::Error::custom(
+                            "an event_names key is empty; write the Commanders Act event_name it maps, e.g. \"purchase\"",
+                        ));
+                    }
+                    if names.insert(source.clone(), target.0).is_some() {
+                        return Err(A::Error::custom(format!(
+                            "{source:?} appears twice in \"event_names\"; keep one"
+                        )));
+                    }
+                }
+                Ok(EventNames(names))
+            }
+        }
+
+        deserializer.deserialize_map(Names)
+    }
+}
+
 struct EventTarget(String);
 
 impl<'de> Deserialize<'de> for EventTarget {
@@ -203,34 +313,92 @@ impl<'de> Deserialize<'de> for EventTarget {
         if names.contains(&name.as_str()) {
             return Ok(Self(name));
         }
-        let suggestion = names
-            .iter()
-            .map(|known| (strsim::jaro_winkler(&name.to_lowercase(), known), *known))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, known)| format!(" Did you mean {known:?}?"))
-            .unwrap_or_default();
         Err(D::Error::custom(format!(
-            "{name:?} is not a Pinterest event name.{suggestion} Pinterest's names are: {}",
+            "{name:?} is not a Pinterest event name.{} Pinterest's names are: {}",
+            did_you_mean(&name, &names, " Did you mean"),
             names.join(", ")
         )))
     }
 }
 
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct FieldKey(String);
+/// `fields`: canonical field path → override, each field once, sources checked against the
+/// field they fill.
+#[derive(Default)]
+struct FieldTable(BTreeMap<String, FieldOverride>);
+
+impl<'de> Deserialize<'de> for FieldTable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Table;
+
+        impl<'de> Visitor<'de> for Table {
+            type Value = FieldTable;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of Pinterest field path → override")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FieldTable, A::Error> {
+                let mut table: BTreeMap<String, FieldOverride> = BTreeMap::new();
+                let mut written: BTreeMap<String, String> = BTreeMap::new();
+                while let Some(key) = map.next_key::<FieldKey>()? {
+                    let over: ValidOverride = map.next_value()?;
+                    check_sources_fit(&key.path, &over.0).map_err(A::Error::custom)?;
+                    if let Some(first) = written.insert(key.path.clone(), key.written.clone()) {
+                        return Err(A::Error::custom(format!(
+                            "{:?} and {first:?} both override {}; keep one",
+                            key.written, key.path
+                        )));
+                    }
+                    table.insert(key.path, over.0);
+                }
+                Ok(FieldTable(table))
+            }
+        }
+
+        deserializer.deserialize_map(Table)
+    }
+}
+
+/// `derive(action_source)` computes an action source; any other field would receive "web".
+fn check_sources_fit(path: &str, over: &FieldOverride) -> Result<(), String> {
+    let FieldOverride::Sources(sources) = over else {
+        return Ok(());
+    };
+    let derives = sources
+        .iter()
+        .any(|source| matches!(source, Source::Derive(Derivation::ActionSource)));
+    if derives && path != "action_source" {
+        return Err(format!(
+            "derive(action_source) only fills action_source, not {path}"
+        ));
+    }
+    Ok(())
+}
+
+struct FieldKey {
+    /// Canonical path.
+    path: String,
+    /// As written in the file.
+    written: String,
+}
 
 impl<'de> Deserialize<'de> for FieldKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let key = String::deserialize(deserializer)?;
         let catalog = fields::catalog();
         if let Some(spec) = catalog.get(&key) {
-            return Ok(Self(spec.path.clone()));
+            return Ok(Self {
+                path: spec.path.clone(),
+                written: key,
+            });
         }
         if key == "event_name" {
             return Err(D::Error::custom(
                 "event_name is not a field override; put source → Pinterest names in \"event_names\"",
             ));
+        }
+        if is_token_key(&key) {
+            return Err(D::Error::custom(token_refusal(&key)));
         }
         let hint = catalog
             .suggest(&key)
@@ -246,14 +414,26 @@ impl<'de> Deserialize<'de> for FieldKey {
 struct ValidOverride(FieldOverride);
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an override object: {\"source\": \"path\"}, {\"sources\": [\"path\", …]}, {\"const\": value} or {\"skip\": true}"
+)]
 struct RawOverride {
     source: Option<String>,
     sources: Option<Vec<String>>,
-    #[serde(rename = "const")]
+    #[serde(rename = "const", default, deserialize_with = "present")]
     constant: Option<Value>,
     skip: Option<bool>,
 }
+
+/// Keeps `"const": null` as a constant (plain `Option` would read it as no key), so that the
+/// engine refuses it with its own words.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+/// The grammar of a source, for messages.
+const SOURCE_SYNTAX: &str = "a source is a path (user.email, items[*].id, items.length), query(URL_PATH, PARAMETER), cookie(HEADER_PATH) or cookie(HEADER_PATH, NAME), or derive(action_source)";
 
 impl<'de> Deserialize<'de> for ValidOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -261,7 +441,13 @@ impl<'de> Deserialize<'de> for ValidOverride {
         let parse = |texts: Vec<String>| {
             texts
                 .iter()
-                .map(|text| Source::parse(text).map_err(|err| D::Error::custom(err.to_string())))
+                .map(|text| {
+                    Source::parse(text).map_err(|err| {
+                        D::Error::custom(format!(
+                            "bad source expression {text:?}: {err}; {SOURCE_SYNTAX}"
+                        ))
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()
         };
         let over = match (raw.source, raw.sources, raw.constant, raw.skip) {
@@ -269,8 +455,18 @@ impl<'de> Deserialize<'de> for ValidOverride {
             (None, Some(sources), None, None) if !sources.is_empty() => {
                 FieldOverride::Sources(parse(sources)?)
             }
+            (None, Some(_), None, None) => {
+                return Err(D::Error::custom(
+                    "\"sources\" is empty; list at least one source, or use {\"skip\": true} to not send the field",
+                ));
+            }
             (None, None, Some(value), None) => FieldOverride::Const(value),
             (None, None, None, Some(true)) => FieldOverride::Skip,
+            (None, None, None, Some(false)) => {
+                return Err(D::Error::custom(
+                    "{\"skip\": false} does nothing; remove the override to use the preset's sources",
+                ));
+            }
             _ => {
                 return Err(D::Error::custom(
                     "a field override is exactly one of {\"source\": \"path\"}, {\"sources\": [\"path\", …]}, {\"const\": value} or {\"skip\": true}",
@@ -281,17 +477,174 @@ impl<'de> Deserialize<'de> for ValidOverride {
     }
 }
 
+/// Where the second pass is in the file.
+#[derive(Clone, Copy)]
+enum Level<'p> {
+    Top,
+    Fields,
+    Override(&'p str),
+}
+
+/// The second pass: visits every `fields.*.const` value with the mapping read in the first
+/// pass, so that a refused constant is reported at its own line and column.
+struct Walk<'m> {
+    mapping: &'m Mapping,
+    level: Level<'m>,
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match self.level {
+                Level::Top if key == "fields" => map.next_value_seed(Walk {
+                    mapping: self.mapping,
+                    level: Level::Fields,
+                })?,
+                Level::Fields => {
+                    let Some(spec) = fields::catalog().get(&key) else {
+                        return Err(A::Error::custom(format!("{key:?} is not a field")));
+                    };
+                    map.next_value_seed(Walk {
+                        mapping: self.mapping,
+                        level: Level::Override(&spec.path),
+                    })?;
+                }
+                Level::Override(path) if key == "const" => {
+                    let value: Value = map.next_value()?;
+                    check_constant(self.mapping, path, &value).map_err(A::Error::custom)?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The source event name of the probe event [`check_constant`] maps.
+const PROBE_EVENT: &str = "pinspect_constant_check";
+
+/// Runs `{"const": value}` on `field` through the mapping engine, with `mapping`'s preset and
+/// settings, and returns the value the payload would carry; `Err` says why the engine would
+/// not send it. Config files are checked with this, and the GUI can check a typed constant
+/// the same way before it applies it.
+pub fn check_constant(mapping: &Mapping, field: &str, value: &Value) -> Result<Value, String> {
+    let catalog = fields::catalog();
+    let Some(spec) = catalog.get(field) else {
+        return Err(format!("{field:?} is not a Pinterest field"));
+    };
+
+    let mut probe = Mapping {
+        preset: mapping.preset.clone(),
+        settings: mapping.settings.clone(),
+        event_names: BTreeMap::from([(PROBE_EVENT.to_owned(), "custom".to_owned())]),
+        fields: BTreeMap::from([(spec.path.clone(), FieldOverride::Const(value.clone()))]),
+    };
+    let mut body = json!({ "event_name": PROBE_EVENT });
+
+    // An item-level constant fills every item, so the probe needs one item; another item
+    // field that reads `items[*]` makes the engine count it.
+    let traced = if spec.is_item_level() {
+        if let (Some(helper), Ok(source)) = (
+            catalog
+                .fields()
+                .iter()
+                .find(|other| other.is_item_level() && other.path != spec.path),
+            Source::parse("items[*].id"),
+        ) {
+            probe
+                .fields
+                .insert(helper.path.clone(), FieldOverride::Sources(vec![source]));
+        }
+        body["items"] = json!([{ "id": "probe" }]);
+        spec.path_for_item(0)
+    } else {
+        spec.path.clone()
+    };
+
+    let inspection = inspect::inspect(&SourceEvent::new("constant", 0, body), 0, &probe, 0);
+    let sent = inspection
+        .trace
+        .iter()
+        .find(|entry| entry.field == traced)
+        .and_then(|entry| entry.sent.clone());
+    // The time window depends on the clock the events are checked against, not on the
+    // constant, so it is left to `check`.
+    let problems: Vec<&str> = inspection
+        .diagnostics
+        .iter()
+        .filter(|d| d.field.as_deref() == Some(traced.as_str()))
+        .filter(|d| {
+            !matches!(
+                d.code,
+                Code::EventTimeFuture | Code::EventTimeTooOld | Code::EventTimeLate
+            )
+        })
+        .filter(|d| sent.is_none() || d.severity == Severity::Error)
+        .map(|d| d.message.as_str())
+        .collect();
+
+    match sent {
+        Some(sent) if problems.is_empty() => Ok(sent),
+        _ => {
+            let why = if problems.is_empty() {
+                "the mapping engine would not send it".to_owned()
+            } else {
+                problems.join("; ")
+            };
+            Err(format!(
+                "{{\"const\": {value}}} cannot fill {}: {why}. Write {}",
+                spec.path,
+                constant_example(spec.kind)
+            ))
+        }
+    }
+}
+
+/// What a constant for a field of this kind looks like, for messages.
+fn constant_example(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text | FieldKind::Url => "a text such as \"summer-sale\"",
+        FieldKind::Integer => "a whole number such as 3",
+        FieldKind::Boolean => "true or false",
+        FieldKind::Decimal => "a number such as 19.99 or \"19.99\"",
+        FieldKind::Timestamp => "Unix seconds such as 1744955619",
+        FieldKind::ActionSource => "one of \"app_android\", \"app_ios\", \"offline\", \"web\"",
+        FieldKind::Currency => "an ISO 4217 code such as \"EUR\"",
+        FieldKind::TextList => "a list of texts such as [\"SKU-1\", \"SKU-2\"]",
+        FieldKind::Hashed(_) => {
+            "the clear value as text (it is normalized and hashed like a source value)"
+        }
+        FieldKind::IpAddress => "a public IPv4 or IPv6 address such as \"203.0.113.7\"",
+    }
+}
+
 /// The config file for a mapping, as JSON. Overrides are written in their shortest form.
 pub fn to_config_json(mapping: &Mapping) -> Value {
     let mut fields = Map::new();
     for (path, over) in &mapping.fields {
         let value = match over {
-            FieldOverride::Sources(sources) if sources.len() == 1 => {
-                json!({ "source": sources[0].to_string() })
-            }
-            FieldOverride::Sources(sources) => {
-                json!({ "sources": sources.iter().map(ToString::to_string).collect::<Vec<_>>() })
-            }
+            FieldOverride::Sources(sources) => match sources.as_slice() {
+                [only] => json!({ "source": only.to_string() }),
+                many => {
+                    json!({ "sources": many.iter().map(ToString::to_string).collect::<Vec<_>>() })
+                }
+            },
             FieldOverride::Const(value) => json!({ "const": value }),
             FieldOverride::Skip => json!({ "skip": true }),
         };
