@@ -1,10 +1,12 @@
-//! The command line: `map`, `check`, `hash` (and `gui`), a thin layer over [`crate::core`].
+//! The command line: `map`, `check`, `hash`, `config` (and `gui`), a thin layer over
+//! [`crate::core`].
 //!
 //! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent, 1
 //! when at least one has an error diagnostic, 2 for usage errors, unreadable input or an
 //! invalid mapping config.
 
 mod check;
+mod config;
 mod hash;
 
 use std::io::{Read as _, Write as _};
@@ -13,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::core::config;
+use crate::core::config::load_config;
 use crate::core::event::{self, SourceEvent};
 use crate::core::mapping::Mapping;
 use crate::core::preset::{Preset, builtin_presets};
@@ -44,6 +46,13 @@ pub enum Command {
 
     /// Print the normalized value and SHA-256 of a value, as the mapping would.
     Hash(hash::HashArgs),
+
+    /// Show a mapping as a config file, or compare two mappings.
+    Config {
+        /// `show` or `diff`.
+        #[command(subcommand)]
+        command: config::ConfigCommand,
+    },
 }
 
 /// Options shared by the commands that read events.
@@ -115,6 +124,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Map(args) => check::map(&args),
         Command::Check(args) => check::check(&args),
         Command::Hash(args) => hash::hash(&args),
+        Command::Config { command } => config::run(&command),
     };
     ExitCode::from(status)
 }
@@ -176,7 +186,7 @@ pub fn load_inputs(files: &[String]) -> Inputs {
 /// reported on stderr when this returns `Err` with the exit status to use.
 pub fn load_mapping(args: &CommonArgs) -> Result<Mapping, u8> {
     let mut mapping = match &args.config {
-        Some(path) => config::load_config(path).map_err(|err| {
+        Some(path) => load_config(path).map_err(|err| {
             message(&format!("error: {err}"));
             EXIT_USAGE
         })?,

@@ -19,7 +19,7 @@ use std::fmt;
 use std::io::Write as _;
 use std::path::Path;
 
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, de::Error as _};
 use serde_json::{Map, Value, json};
 
@@ -28,7 +28,9 @@ use super::event::SourceEvent;
 use super::fields::{self, FieldKind, canonical_path};
 use super::inspect;
 use super::mapping::{FieldOverride, Mapping};
-use super::preset::{DEFAULT_PRESET, Derivation, Preset, Source, preset_names};
+use super::preset::{
+    DEFAULT_PRESET, Derivation, Preset, Source, SourceError, builtin_presets, preset_names,
+};
 use super::settings::{Settings, UnmappedEvents};
 
 /// The `format` tag of the current config version.
@@ -90,7 +92,8 @@ pub fn parse_config(source_name: &str, text: &str) -> Result<Mapping, ConfigErro
         });
     }
 
-    let file: ConfigFile = serde_json::from_str(text).map_err(|err| invalid(&err))?;
+    let Object(file): Object<ConfigFile> =
+        serde_json::from_str(text).map_err(|err| invalid(&err))?;
     let mapping = Mapping {
         preset: file
             .preset
@@ -116,15 +119,18 @@ pub fn parse_config(source_name: &str, text: &str) -> Result<Mapping, ConfigErro
     Ok(mapping)
 }
 
-/// `serde_json`'s message without the location (we print our own), with friendlier words for
-/// unknown keys and values.
+/// `serde_json`'s message without the location (we print our own), in friendlier words.
 fn explain(err: &serde_json::Error) -> String {
     let text = err.to_string();
     let text = text
         .rfind(" at line ")
-        .map_or(text.as_str(), |cut| &text[..cut])
-        .replace("struct Settings", "a settings object")
-        .replace("struct RawOverride", "an override object");
+        .map_or(text.as_str(), |cut| &text[..cut]);
+    explain_message(text)
+}
+
+/// Rewrites serde's messages about keys and values for people.
+fn explain_message(text: &str) -> String {
+    let text = text.replace("struct Settings", "a settings object");
 
     if let Some(rest) = text.strip_prefix("unknown field `")
         && let Some((name, expected)) = rest.split_once('`')
@@ -148,6 +154,11 @@ fn explain(err: &serde_json::Error) -> String {
             did_you_mean(name, &options, "; did you mean"),
             options.join(", ")
         );
+    }
+    if let Some(rest) = text.strip_prefix("duplicate field `")
+        && let Some((name, _)) = rest.split_once('`')
+    {
+        return format!("{name:?} appears twice; keep one");
     }
     if text.starts_with("missing field `format`") {
         return format!(
@@ -189,10 +200,7 @@ fn token_refusal(key: &str) -> String {
 }
 
 #[derive(Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a mapping config object, {\"format\": \"pinspect-mapping/1\", …}"
-)]
+#[serde(deny_unknown_fields)]
 struct ConfigFile {
     #[serde(rename = "format")]
     _format: FormatTag,
@@ -223,11 +231,14 @@ struct PresetName(String);
 
 impl<'de> Deserialize<'de> for PresetName {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        if Preset::builtin(&name).is_some() {
-            return Ok(Self(name));
+        match Value::deserialize(deserializer)? {
+            Value::String(name) if Preset::builtin(&name).is_some() => Ok(Self(name)),
+            Value::String(name) => Err(D::Error::custom(unknown_preset(&name))),
+            other => Err(D::Error::custom(format!(
+                "\"preset\" is {other}; write a preset name as text: {}",
+                preset_names().join(", ")
+            ))),
         }
-        Err(D::Error::custom(unknown_preset(&name)))
     }
 }
 
@@ -241,29 +252,107 @@ pub fn unknown_preset(name: &str) -> String {
     )
 }
 
+/// Accepts only a JSON object (serde's derived structs also take arrays, which would read
+/// `[]` as "all defaults").
+struct Object<T>(T);
+
+/// What an [`Object`] holds, for the message when something else stands there.
+trait Described {
+    const WHAT: &'static str;
+}
+
+impl Described for ConfigFile {
+    const WHAT: &'static str = "a mapping config object, {\"format\": \"pinspect-mapping/1\", …}";
+}
+
+impl Described for RawOverride {
+    const WHAT: &'static str = "an override object: {\"source\": \"path\"}, {\"sources\": [\"path\", …]}, {\"const\": value} or {\"skip\": true}";
+}
+
+impl<'de, T: Deserialize<'de> + Described> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de> + Described> Visitor<'de> for ObjectVisitor<T> {
+            type Value = Object<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(T::WHAT)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+}
+
+/// `settings`, read key by key so that a wrong value is reported with its key, at its place.
 struct ValidSettings(Settings);
 
 impl<'de> Deserialize<'de> for ValidSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let settings = Settings::deserialize(deserializer)?;
-        let advertiser_id = settings.advertiser_id.trim();
-        let digits_only =
-            advertiser_id.len() <= 18 && advertiser_id.chars().all(|c| c.is_ascii_digit());
-        if !digits_only {
-            return Err(D::Error::custom(format!(
-                "advertiser_id {:?} must be the ad account number: digits only, at most 18",
-                settings.advertiser_id
-            )));
+        struct SettingsVisitor;
+
+        impl<'de> Visitor<'de> for SettingsVisitor {
+            type Value = ValidSettings;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a settings object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ValidSettings, A::Error> {
+                let mut object = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value: Value = map.next_value()?;
+                    let single = Value::Object(Map::from_iter([(key.clone(), value.clone())]));
+                    if let Err(err) = Settings::deserialize(&single) {
+                        let text = err.to_string();
+                        let message = if text.starts_with("unknown field") {
+                            explain_message(&text)
+                        } else {
+                            format!("settings.{key}: {}", explain_message(&text))
+                        };
+                        return Err(A::Error::custom(message));
+                    }
+                    if object.insert(key.clone(), value).is_some() {
+                        return Err(A::Error::custom(format!(
+                            "{key:?} appears twice in \"settings\"; keep one"
+                        )));
+                    }
+                }
+                let settings =
+                    Settings::deserialize(Value::Object(object)).map_err(A::Error::custom)?;
+                check_settings(&settings).map_err(A::Error::custom)?;
+                Ok(ValidSettings(settings))
+            }
         }
-        if let Some(country) = &settings.default_phone_country
-            && rust_iso3166::from_alpha2(&country.trim().to_ascii_uppercase()).is_none()
-        {
-            return Err(D::Error::custom(format!(
-                "default_phone_country {country:?} is not an ISO 3166-1 alpha-2 code such as \"FR\" or \"US\""
-            )));
-        }
-        Ok(Self(settings))
+
+        deserializer.deserialize_map(SettingsVisitor)
     }
+}
+
+/// What the settings' types cannot say.
+fn check_settings(settings: &Settings) -> Result<(), String> {
+    let advertiser_id = settings.advertiser_id.trim();
+    let digits_only =
+        advertiser_id.len() <= 18 && advertiser_id.chars().all(|c| c.is_ascii_digit());
+    if !digits_only {
+        return Err(format!(
+            "advertiser_id {:?} must be the ad account number: digits only, at most 18",
+            settings.advertiser_id
+        ));
+    }
+    if let Some(country) = &settings.default_phone_country
+        && rust_iso3166::from_alpha2(&country.trim().to_ascii_uppercase()).is_none()
+    {
+        return Err(format!(
+            "default_phone_country {country:?} is not an ISO 3166-1 alpha-2 code such as \"FR\" or \"US\""
+        ));
+    }
+    Ok(())
 }
 
 /// `event_names`: source name → one of Pinterest's names, each source name once.
@@ -284,13 +373,20 @@ impl<'de> Deserialize<'de> for EventNames {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EventNames, A::Error> {
                 let mut names = BTreeMap::new();
                 while let Some(source) = map.next_key::<String>()? {
-                    let target: EventTarget = map.next_value()?;
+                    let target = match map.next_value::<Value>()? {
+                        Value::String(name) => event_target(name).map_err(A::Error::custom)?,
+                        other => {
+                            return Err(A::Error::custom(format!(
+                                "event_names.{source} is {other}; write a Pinterest event name as text, e.g. \"lead\""
+                            )));
+                        }
+                    };
                     if source.trim().is_empty() {
                         return Err(A::Error::custom(
                             "an event_names key is empty; write the Commanders Act event_name it maps, e.g. \"purchase\"",
                         ));
                     }
-                    if names.insert(source.clone(), target.0).is_some() {
+                    if names.insert(source.clone(), target).is_some() {
                         return Err(A::Error::custom(format!(
                             "{source:?} appears twice in \"event_names\"; keep one"
                         )));
@@ -304,21 +400,27 @@ impl<'de> Deserialize<'de> for EventNames {
     }
 }
 
-struct EventTarget(String);
-
-impl<'de> Deserialize<'de> for EventTarget {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        let names = fields::all_event_names();
-        if names.contains(&name.as_str()) {
-            return Ok(Self(name));
-        }
-        Err(D::Error::custom(format!(
-            "{name:?} is not a Pinterest event name.{} Pinterest's names are: {}",
-            did_you_mean(&name, &names, " Did you mean"),
-            names.join(", ")
-        )))
+/// Checks an event-name target against Pinterest's 22 names.
+fn event_target(name: String) -> Result<String, String> {
+    let names = fields::all_event_names();
+    if names.contains(&name.as_str()) {
+        return Ok(name);
     }
+    // A Commanders Act name on the right-hand side: say what the presets send it as.
+    let source_hint = builtin_presets()
+        .iter()
+        .find_map(|preset| preset.event_names.get(&name))
+        .map(|target| {
+            format!(
+                " {name:?} is a Commanders Act name; the keys of event_names are source names and the values Pinterest names, e.g. {{\"{name}\": \"{target}\"}}."
+            )
+        })
+        .unwrap_or_default();
+    Err(format!(
+        "{name:?} is not a Pinterest event name.{}{source_hint} Pinterest's names are: {}",
+        did_you_mean(&name, &names, " Did you mean"),
+        names.join(", ")
+    ))
 }
 
 /// `fields`: canonical field path → override, each field once, sources checked against the
@@ -414,10 +516,7 @@ impl<'de> Deserialize<'de> for FieldKey {
 struct ValidOverride(FieldOverride);
 
 #[derive(Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "an override object: {\"source\": \"path\"}, {\"sources\": [\"path\", …]}, {\"const\": value} or {\"skip\": true}"
-)]
+#[serde(deny_unknown_fields)]
 struct RawOverride {
     source: Option<String>,
     sources: Option<Vec<String>>,
@@ -437,14 +536,18 @@ const SOURCE_SYNTAX: &str = "a source is a path (user.email, items[*].id, items.
 
 impl<'de> Deserialize<'de> for ValidOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = RawOverride::deserialize(deserializer)?;
+        let Object(raw) = Object::<RawOverride>::deserialize(deserializer)?;
         let parse = |texts: Vec<String>| {
             texts
                 .iter()
                 .map(|text| {
                     Source::parse(text).map_err(|err| {
+                        let reason = match err {
+                            SourceError::Call { reason, .. } => reason.to_owned(),
+                            SourceError::Path(err) => err.to_string(),
+                        };
                         D::Error::custom(format!(
-                            "bad source expression {text:?}: {err}; {SOURCE_SYNTAX}"
+                            "bad source expression {text:?}: {reason}; {SOURCE_SYNTAX}"
                         ))
                     })
                 })
@@ -608,9 +711,9 @@ pub fn check_constant(mapping: &Mapping, field: &str, value: &Value) -> Result<V
                 problems.join("; ")
             };
             Err(format!(
-                "{{\"const\": {value}}} cannot fill {}: {why}. Write {}",
-                spec.path,
-                constant_example(spec.kind)
+                "{{\"const\": {value}}} cannot fill {path}: {why} (a constant for {path} is {})",
+                constant_example(spec.kind),
+                path = spec.path,
             ))
         }
     }

@@ -363,6 +363,130 @@ mod tests {
         assert_eq!(preset.fields.len(), 39);
     }
 
+    /// `commandersact-2026`'s whole event table, as its description documents it.
+    const TABLE_2026: &[(&str, &str)] = &[
+        ("page_view", "page_visit"),
+        ("page_visit", "page_visit"),
+        ("view_item", "view_content"),
+        ("viewcontent", "view_content"),
+        ("view_content", "view_content"),
+        ("purchase", "checkout"),
+        ("buy", "checkout"),
+        ("pay", "checkout"),
+        ("payment", "checkout"),
+        ("checkout", "checkout"),
+        ("begin_checkout", "initiate_checkout"),
+        ("initiate_checkout", "initiate_checkout"),
+        ("add_payment_info", "add_payment_info"),
+        ("add_to_cart", "add_to_cart"),
+        ("addtocart", "add_to_cart"),
+        ("add_to_wishlist", "add_to_wishlist"),
+        ("search", "search"),
+        ("find_location", "find_location"),
+        ("generate_lead", "lead"),
+        ("lead", "lead"),
+        ("contact", "contact"),
+        ("submit_application", "submit_application"),
+        ("sign_up", "signup"),
+        ("signup", "signup"),
+        ("completeregistration", "signup"),
+        ("view_item_list", "view_category"),
+        ("viewcategory", "view_category"),
+        ("view_category", "view_category"),
+        ("watch_video", "watch_video"),
+        ("watchvideo", "watch_video"),
+        ("subscribe", "subscribe"),
+        ("start_trial", "start_trial"),
+        ("schedule", "schedule"),
+        ("customize_product", "customize_product"),
+        ("app_install", "app_install"),
+        ("app_open", "app_open"),
+        ("add_shipping_info", "custom"),
+        ("login", "custom"),
+        ("refund", "custom"),
+        ("remove_from_cart", "custom"),
+        ("select_content", "custom"),
+        ("select_item", "custom"),
+        ("view_cart", "custom"),
+        ("select_promotion", "custom"),
+        ("view_promotion", "custom"),
+    ];
+
+    #[test]
+    fn commandersact_2026_maps_each_name_as_documented() {
+        let newer = Preset::builtin("commandersact-2026").unwrap();
+        let table: BTreeMap<String, String> = TABLE_2026
+            .iter()
+            .map(|(source, target)| ((*source).to_owned(), (*target).to_owned()))
+            .collect();
+        assert_eq!(newer.event_names, table);
+
+        // Every name of the default table is still mapped, and each one that changes is
+        // explained in the description.
+        let default = Preset::builtin(DEFAULT_PRESET).unwrap();
+        for (source, old) in &default.event_names {
+            let new = &newer.event_names[source];
+            if new != old {
+                assert!(
+                    newer.description.contains(source.as_str()),
+                    "{source}: {old} → {new} is not documented"
+                );
+            }
+        }
+        assert_eq!(newer.fields, default.fields);
+        assert_eq!(preset_names(), ["commandersact", "commandersact-2026"]);
+    }
+
+    #[test]
+    fn preset_files_are_checked() {
+        let default = builtin_presets();
+        let file = |event_names: &str, tail: &str| {
+            format!(
+                r#"{{"name": "x", "title": "X", "description": "d", "event_names": {event_names}, {tail}}}"#
+            )
+        };
+        let bad_target = parse_preset(
+            &file(
+                r#"{"chekout": ["purchase"]}"#,
+                r#""fields_from": "commandersact""#,
+            ),
+            default,
+        );
+        assert!(bad_target.unwrap_err().contains("chekout"));
+        let twice = parse_preset(
+            &file(
+                r#"{"checkout": ["purchase"], "lead": ["purchase"]}"#,
+                r#""fields_from": "commandersact""#,
+            ),
+            default,
+        );
+        assert!(twice.unwrap_err().contains("both"));
+        let unknown_base = parse_preset(&file("{}", r#""fields_from": "nope""#), default);
+        assert!(unknown_base.unwrap_err().contains("nope"));
+        let neither = parse_preset(&file("{}", r#""fields": null"#), default);
+        assert!(neither.unwrap_err().contains("exactly one"));
+        let both = parse_preset(
+            &file("{}", r#""fields": {}, "fields_from": "commandersact""#),
+            default,
+        );
+        assert!(both.unwrap_err().contains("exactly one"));
+        let bad_field = parse_preset(
+            &file("{}", r#""fields": {"user_data.emial": ["user.email"]}"#),
+            default,
+        );
+        assert!(bad_field.unwrap_err().contains("user_data.emial"));
+        let own = parse_preset(
+            &file(
+                r#"{"lead": ["optin"]}"#,
+                r#""fields": {"user_data.em": ["user.mail"]}"#,
+            ),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(own.fields.len(), 1);
+        assert_eq!(own.event_names["optin"], "lead");
+    }
+
     #[test]
     fn sources_round_trip_through_text() {
         for text in [

@@ -80,6 +80,17 @@ pub enum NameOrigin {
     Unmapped,
 }
 
+impl NameOrigin {
+    /// The word used in JSON and text: `preset`, `override` or `unmapped`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Preset => "preset",
+            Self::Override => "override",
+            Self::Unmapped => "unmapped",
+        }
+    }
+}
+
 /// A source event name whose Pinterest name differs. A name is `None` when it is in no table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EventNameChange {
