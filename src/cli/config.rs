@@ -236,16 +236,16 @@ fn diff_text(
                 .as_deref()
                 .unwrap_or("(no event_name)");
             let _ = write!(text, "event {} ({name})", event.index);
-            if event.event_name_before != event.event_name_after {
+            if event.before.event_name != event.after.event_name {
                 let _ = write!(
                     text,
                     ": sent as {} → {}",
-                    name_or_not_sent(event.event_name_before.as_deref()),
-                    name_or_not_sent(event.event_name_after.as_deref())
+                    name_or_not_sent(event.before.event_name.as_deref()),
+                    name_or_not_sent(event.after.event_name.as_deref())
                 );
             }
-            if event.sendable_before != event.sendable_after {
-                let verdict = if event.sendable_after {
+            if event.before.sendable != event.after.sendable {
+                let verdict = if event.after.sendable {
                     "now sendable"
                 } else {
                     "no longer sendable"

@@ -852,43 +852,405 @@ mod tests {
         assert_eq!(parse_config("x", &text).unwrap(), mapping);
     }
 
-    #[test]
-    fn errors_name_the_line_and_suggest() {
-        let unknown_field = error(
-            "{\"format\": \"pinspect-mapping/1\",\n \"fields\": {\n  \"custom_data.category_name\": {\"source\": \"page_name\"}}}",
-        );
-        assert!(unknown_field.starts_with("m.json:3:"), "{unknown_field}");
+    /// Asserts that `text` is refused at `line`, at a column inside (or just after) the first
+    /// `at` on that line, with a message holding every one of `words`.
+    #[track_caller]
+    fn refused(text: &str, line: usize, at: &str, words: &[&str]) {
+        let err = parse_config("m.json", text).unwrap_err();
+        let message = err.to_string();
+        let ConfigError::Invalid {
+            line: got_line,
+            column,
+            ..
+        } = err
+        else {
+            panic!("not a config error: {message}");
+        };
+        assert_eq!(got_line, line, "wrong line: {message}");
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let on_line = text.lines().nth(line - 1).unwrap_or_default();
+        let start = on_line
+            .find(at)
+            .unwrap_or_else(|| panic!("{at:?} is not on line {line}"));
+        let span = start + 1..=start + at.len() + 1;
         assert!(
-            unknown_field.contains("did you mean \"custom_data.content_category\""),
-            "{unknown_field}"
+            span.contains(&column),
+            "column {column} is not at {at:?} ({span:?}): {message}"
         );
+        assert!(message.starts_with(&format!("m.json:{line}:{column}: ")));
+        for word in words {
+            assert!(message.contains(word), "{word:?} missing from: {message}");
+        }
+    }
 
-        let top = error("{\"format\": \"pinspect-mapping/1\", \"event_name\": {}}");
-        assert!(top.contains("did you mean \"event_names\""), "{top}");
+    const HEAD: &str = "{\"format\": \"pinspect-mapping/1\",\n";
 
-        let format = error("{\"format\": \"pinspect-mapping/2\"}");
-        assert!(format.contains("pinspect-mapping/1"), "{format}");
-
-        let target =
-            error("{\"format\": \"pinspect-mapping/1\", \"event_names\": {\"x\": \"chekout\"}}");
-        assert!(target.contains("Did you mean \"checkout\""), "{target}");
-
-        let token =
-            error("{\"format\": \"pinspect-mapping/1\", \"settings\": {\"access_token\": \"x\"}}");
-        assert!(token.contains("never holds the access token"), "{token}");
-
-        let syntax = error("{\"format\": \n");
-        assert!(syntax.starts_with("m.json:2:"), "{syntax}");
-
-        let both = error(
-            "{\"format\": \"pinspect-mapping/1\", \"fields\": {\"user_data.em\": {\"source\": \"a\", \"skip\": true}}}",
+    #[test]
+    fn invalid_json_names_line_and_column() {
+        refused("{\"format\": \n", 2, "", &["EOF", "ends too early"]);
+        refused(
+            "{\"format\": \"pinspect-mapping/1\",\n \"preset\": \"commandersact\",,\n}",
+            2,
+            ",,",
+            &["key must be a string"],
         );
-        assert!(both.contains("exactly one of"), "{both}");
+        refused("", 1, "", &["empty"]);
+        refused("[]", 1, "[", &["expected a mapping config object"]);
+        refused("\u{feff}{\"format\": 1}", 1, "1", &["\"format\" is 1"]);
+    }
 
-        let country = error(
-            "{\"format\": \"pinspect-mapping/1\", \"settings\": {\"default_phone_country\": \"France\"}}",
+    #[test]
+    fn wrong_or_missing_format() {
+        refused(
+            "{\"format\": \"pinspect-mapping/2\"}",
+            1,
+            "\"pinspect-mapping/2\"",
+            &["\"pinspect-mapping/2\"", "reads \"pinspect-mapping/1\""],
         );
-        assert!(country.contains("alpha-2"), "{country}");
+        refused(
+            "{\n \"preset\": \"commandersact\"\n}",
+            3,
+            "}",
+            &["missing \"format\""],
+        );
+        refused(
+            "{\"format\": \"pinspect-mapping/1\", \"format\": \"pinspect-mapping/1\"}",
+            1,
+            ", \"format\"",
+            &["\"format\" appears twice"],
+        );
+    }
+
+    #[test]
+    fn unknown_top_level_key_suggests() {
+        refused(
+            &format!("{HEAD} \"event_name\": {{}}}}"),
+            2,
+            "\"event_name\"",
+            &[
+                "unknown key \"event_name\"",
+                "did you mean \"event_names\"?",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"overrides\": {{}}}}"),
+            2,
+            "\"overrides\"",
+            &["unknown key \"overrides\"", "allowed here: format, preset"],
+        );
+    }
+
+    #[test]
+    fn unknown_settings_key_and_bad_values_name_the_key() {
+        refused(
+            &format!("{HEAD} \"settings\": {{\"advertiser\": \"1\"}}}}"),
+            2,
+            "\"1\"",
+            &[
+                "unknown key \"advertiser\"",
+                "did you mean \"advertiser_id\"?",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": {{\"send_as_test_request\": \"yes\"}}}}"),
+            2,
+            "\"yes\"",
+            &["settings.send_as_test_request", "expected a boolean"],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": {{\"unmapped_events\": \"skp\"}}}}"),
+            2,
+            "\"skp\"",
+            &["settings.unmapped_events", "did you mean \"skip\"?"],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": {{\"advertiser_id\": \"5497-5588\"}}}}"),
+            2,
+            "}}",
+            &["advertiser_id \"5497-5588\"", "digits only"],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": {{\"default_phone_country\": \"France\"}}}}"),
+            2,
+            "}}",
+            &["\"France\"", "alpha-2"],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": []}}"),
+            2,
+            " [",
+            &["settings object"],
+        );
+    }
+
+    #[test]
+    fn unknown_override_key_suggests() {
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.em\": {{\"sorce\": \"user.mail\"}}}}}}"),
+            2,
+            "\"sorce\"",
+            &["unknown key \"sorce\"", "did you mean \"source\"?"],
+        );
+        refused(
+            &format!(
+                "{HEAD} \"fields\": {{\"user_data.em\": {{\"source\": \"a\", \"skip\": true}}}}}}"
+            ),
+            2,
+            "true}",
+            &["exactly one of"],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.em\": \"user.email\"}}}}"),
+            2,
+            "\"user.email\"",
+            &["expected an override object"],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.em\": {{\"sources\": []}}}}}}"),
+            2,
+            "[]}",
+            &["\"sources\" is empty"],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.em\": {{\"skip\": false}}}}}}"),
+            2,
+            "false}",
+            &["does nothing"],
+        );
+    }
+
+    #[test]
+    fn field_not_in_the_schema_suggests_the_nearest() {
+        // BC-10.
+        refused(
+            &format!(
+                "{HEAD} \"fields\": {{\n  \"custom_data.category_name\": {{\"source\": \"page_name\"}}}}}}"
+            ),
+            3,
+            "\"custom_data.category_name\"",
+            &[
+                "\"custom_data.category_name\" is not a field of the Pinterest 5.23.0 schema",
+                "did you mean \"custom_data.content_category\"?",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.emial\": {{\"skip\": true}}}}}}"),
+            2,
+            "\"user_data.emial\"",
+            &["did you mean \"user_data.em\"?"],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"event_name\": {{\"const\": \"lead\"}}}}}}"),
+            2,
+            "\"event_name\"",
+            &["put source → Pinterest names in \"event_names\""],
+        );
+        refused(
+            &format!(
+                "{HEAD} \"fields\": {{\"custom_data.contents[0].id\": {{\"source\": \"a\"}},\n \"custom_data.contents[*].id\": {{\"source\": \"b\"}}}}}}"
+            ),
+            3,
+            "\"b\"}",
+            &["both override custom_data.contents[].id"],
+        );
+    }
+
+    #[test]
+    fn event_name_targets_must_be_pinterest_names() {
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"x\": \"chekout\"}}}}"),
+            2,
+            "\"chekout\"",
+            &[
+                "\"chekout\" is not a Pinterest event name",
+                "Did you mean \"checkout\"?",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"x\": \"purchase\"}}}}"),
+            2,
+            "\"purchase\"",
+            &["Commanders Act name", "{\"purchase\": \"checkout\"}"],
+        );
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"x\": 3}}}}"),
+            2,
+            "3",
+            &["event_names.x is 3"],
+        );
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"x\": \"lead\",\n \"x\": \"signup\"}}}}"),
+            3,
+            "\"signup\"",
+            &["\"x\" appears twice"],
+        );
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"\": \"lead\"}}}}"),
+            2,
+            "\"lead\"",
+            &["key is empty"],
+        );
+        // The newer names are Pinterest names too (with a warning when an event uses them).
+        assert!(
+            parse_config(
+                "m.json",
+                &format!("{HEAD} \"event_names\": {{\"x\": \"contact\"}}}}")
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn unknown_preset_suggests() {
+        refused(
+            &format!("{HEAD} \"preset\": \"commandersact2026\"}}"),
+            2,
+            "\"commandersact2026\"",
+            &[
+                "unknown preset \"commandersact2026\"",
+                "did you mean \"commandersact-2026\"?",
+                "the presets are commandersact, commandersact-2026",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"preset\": 3}}"),
+            2,
+            "3",
+            &["\"preset\" is 3"],
+        );
+    }
+
+    #[test]
+    fn bad_source_expressions() {
+        let with = |source: &str| {
+            format!("{HEAD} \"fields\": {{\"user_data.click_id\": {{\"source\": \"{source}\"}}}}}}")
+        };
+        let quoted = |source: &str| format!("\"{source}\"");
+        for (source, words) in [
+            (
+                "query(url)",
+                &[
+                    "bad source expression \"query(url)\"",
+                    "write query(URL_PATH, PARAMETER)",
+                ][..],
+            ),
+            ("a..b", &["empty segment", "a source is a path"][..]),
+            ("items[x].id", &["bad index"][..]),
+            ("frob(a)", &["unknown function"][..]),
+            ("cookie(a", &["missing closing parenthesis"][..]),
+            ("derive(ip)", &["derive(action_source)"][..]),
+        ] {
+            refused(&with(source), 2, &format!("{}}}", quoted(source)), words);
+        }
+        refused(
+            &format!(
+                "{HEAD} \"fields\": {{\"custom_data.order_id\": {{\"source\": \"derive(action_source)\"}}}}}}"
+            ),
+            2,
+            "\"derive(action_source)\"}",
+            &["only fills action_source, not custom_data.order_id"],
+        );
+    }
+
+    #[test]
+    fn constants_of_the_wrong_type_are_refused_by_the_engine() {
+        let with = |field: &str, value: &str| {
+            format!("{HEAD} \"fields\": {{\n \"{field}\": {{\"const\": {value}}}}}}}")
+        };
+        let cases: [(&str, &str, &[&str]); 9] = [
+            (
+                "custom_data.num_items",
+                "\"abc\"",
+                &[
+                    "{\"const\": \"abc\"} cannot fill custom_data.num_items",
+                    "not a whole number",
+                    "a whole number such as 3",
+                ],
+            ),
+            (
+                "opt_out",
+                "\"maybe\"",
+                &["cannot fill opt_out", "not a boolean", "true or false"],
+            ),
+            (
+                "custom_data.contents[].quantity",
+                "\"two\"",
+                &[
+                    "cannot fill custom_data.contents[].quantity",
+                    "not a whole number",
+                ],
+            ),
+            ("custom_data.currency", "\"EURO\"", &["ISO 4217"]),
+            ("action_source", "\"website\"", &["app_android"]),
+            (
+                "custom_data.value",
+                "null",
+                &["cannot fill custom_data.value"],
+            ),
+            ("custom_data.content_ids", "{\"a\": 1}", &["object"]),
+            (
+                "user_data.em",
+                "\"d41d8cd98f00b204e9800998ecf8427e\"",
+                &["MD5"],
+            ),
+            // A national number needs the default country.
+            ("user_data.ph", "\"06 55 50 12 34\"", &["country"]),
+        ];
+        for (field, value, words) in cases {
+            refused(&with(field, value), 3, &format!("{value}}}"), words);
+        }
+
+        // The same file may set the default country.
+        let with_country = format!(
+            "{HEAD} \"fields\": {{\"user_data.ph\": {{\"const\": \"06 55 50 12 34\"}}}},\n \"settings\": {{\"default_phone_country\": \"FR\"}}}}"
+        );
+        assert!(parse_config("m.json", &with_country).is_ok());
+
+        // What the engine accepts is accepted, converted as it would be sent.
+        for (field, value) in [
+            ("opt_out", "\"yes\""),
+            ("custom_data.num_items", "\"3\""),
+            ("custom_data.value", "19.99"),
+            ("event_time", "1700000000"),
+            ("custom_data.content_ids", "[\"A\", 2]"),
+        ] {
+            assert!(
+                parse_config("m.json", &with(field, value)).is_ok(),
+                "{field}"
+            );
+        }
+        let mapping = Mapping::default();
+        assert_eq!(
+            check_constant(&mapping, "custom_data.value", &json!(19.5)),
+            Ok(json!("19.5"))
+        );
+        assert_eq!(
+            check_constant(&mapping, "custom_data.contents[].quantity", &json!("2")),
+            Ok(json!(2))
+        );
+        assert_eq!(
+            check_constant(&mapping, "opt_out", &json!("no")),
+            Ok(json!(false))
+        );
+        assert!(check_constant(&mapping, "user_data.emial", &json!("x")).is_err());
+    }
+
+    #[test]
+    fn the_access_token_is_refused_everywhere() {
+        for text in [
+            format!("{HEAD} \"access_token\": \"pina_fake\"}}"),
+            format!("{HEAD} \"settings\": {{\"token\": \"pina_fake\"}}}}"),
+            format!("{HEAD} \"fields\": {{\"access_token\": {{\"const\": \"pina_fake\"}}}}}}"),
+        ] {
+            let message = error(&text);
+            assert!(message.starts_with("m.json:2:"), "{message}");
+            assert!(
+                message.contains("never holds the access token")
+                    && message.contains("PINTEREST_ACCESS_TOKEN"),
+                "{message}"
+            );
+            assert!(!message.contains("pina_fake"), "{message}");
+        }
     }
 
     #[test]

@@ -13,8 +13,8 @@ use serde::ser::{Serialize, SerializeMap as _, Serializer};
 use serde_json::Value;
 
 pub use diff::{
-    EventNameChange, EventOutputChange, FieldChange, FieldOrigin, MappingDiff, NameOrigin,
-    PresetChange, SettingChange, ValueChange, diff, diff_outputs,
+    EventNameChange, EventOutcome, EventOutputChange, FieldChange, FieldOrigin, MappingDiff,
+    NameOrigin, PresetChange, SettingChange, ValueChange, diff, diff_outputs,
 };
 
 use super::fields::{self, FieldSpec, canonical_path};
@@ -197,6 +197,7 @@ impl Mapping {
     /// the preset knows and every field it fills. It behaves exactly like `self`
     /// ([`diff`] is empty) and, exported, shows the whole table in one file
     /// (`pinspect config show --full`); it no longer follows later changes of the preset.
+    #[must_use]
     pub fn explicit(&self) -> Self {
         let mut full = self.clone();
         for (source, target) in &self.preset().event_names {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{EventNameResolution, Mapping, RuleOrigin, RuleValue};
-use crate::core::diagnostics::{Diagnostic, Severity};
+use crate::core::diagnostics::Diagnostic;
 use crate::core::event::SourceEvent;
 use crate::core::inspect::{Inspection, inspect_all};
 
@@ -273,26 +273,14 @@ pub struct EventOutputChange {
     /// The source `event_name`.
     pub source_event_name: Option<String>,
 
-    /// The Pinterest event name under the first mapping (`None`: not mapped or skipped).
-    pub event_name_before: Option<String>,
+    /// The event under the first mapping.
+    pub before: EventOutcome,
 
-    /// The Pinterest event name under the second mapping.
-    pub event_name_after: Option<String>,
-
-    /// Whether the first mapping builds a payload (false: the event is skipped).
-    pub payload_before: bool,
-
-    /// Whether the second mapping builds a payload.
-    pub payload_after: bool,
-
-    /// Whether the event would be sent by default (payload and no error) under the first.
-    pub sendable_before: bool,
-
-    /// The same under the second mapping.
-    pub sendable_after: bool,
+    /// The event under the second mapping.
+    pub after: EventOutcome,
 
     /// Payload fields whose value differs, as paths with item indexes
-    /// (`custom_data.contents[1].quantity`); `event_name` is reported above, not here.
+    /// (`custom_data.contents[1].quantity`); `event_name` is in `before`/`after`, not here.
     pub fields: Vec<ValueChange>,
 
     /// Diagnostics the second mapping adds.
@@ -300,6 +288,29 @@ pub struct EventOutputChange {
 
     /// Diagnostics the second mapping no longer has.
     pub diagnostics_removed: Vec<Diagnostic>,
+}
+
+/// What one mapping makes of an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EventOutcome {
+    /// The Pinterest event name (`None`: no name, or the event is skipped).
+    pub event_name: Option<String>,
+
+    /// Whether a payload is built (false: the event is skipped or unreadable).
+    pub has_payload: bool,
+
+    /// Whether the event would be sent by default: a payload and no error.
+    pub sendable: bool,
+}
+
+impl EventOutcome {
+    fn of(inspection: &Inspection) -> Self {
+        Self {
+            event_name: inspection.event_name.clone(),
+            has_payload: inspection.payload.is_some(),
+            sendable: inspection.is_sendable(),
+        }
+    }
 }
 
 /// One payload value before and after (`None`: the field is not in that payload).
@@ -369,8 +380,8 @@ fn event_change(old: &Inspection, new: &Inspection) -> Option<EventOutputChange>
         .cloned()
         .collect();
 
-    let unchanged = old.event_name == new.event_name
-        && old.payload.is_some() == new.payload.is_some()
+    let (before, after) = (EventOutcome::of(old), EventOutcome::of(new));
+    let unchanged = before == after
         && fields.is_empty()
         && diagnostics_added.is_empty()
         && diagnostics_removed.is_empty();
@@ -381,34 +392,12 @@ fn event_change(old: &Inspection, new: &Inspection) -> Option<EventOutputChange>
     Some(EventOutputChange {
         index: new.index,
         source_event_name: new.source_event_name.clone(),
-        event_name_before: old.event_name.clone(),
-        event_name_after: new.event_name.clone(),
-        payload_before: old.payload.is_some(),
-        payload_after: new.payload.is_some(),
-        sendable_before: old.is_sendable(),
-        sendable_after: new.is_sendable(),
+        before,
+        after,
         fields,
         diagnostics_added,
         diagnostics_removed,
     })
-}
-
-impl EventOutputChange {
-    /// How many errors the second mapping adds (negative: removes).
-    pub fn error_delta(&self) -> isize {
-        let count = |diagnostics: &[Diagnostic]| {
-            diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count()
-        };
-        count_signed(count(&self.diagnostics_added))
-            - count_signed(count(&self.diagnostics_removed))
-    }
-}
-
-fn count_signed(count: usize) -> isize {
-    isize::try_from(count).unwrap_or(isize::MAX)
 }
 
 fn lookup<'v>(values: &'v [(String, Value)], path: &str) -> Option<&'v Value> {
@@ -618,8 +607,8 @@ mod tests {
 
         let change = &changes[0];
         assert_eq!(change.index, 0);
-        assert_eq!(change.event_name_before.as_deref(), Some("checkout"));
-        assert_eq!(change.event_name_after.as_deref(), Some("checkout"));
+        assert_eq!(change.before.event_name.as_deref(), Some("checkout"));
+        assert_eq!(change.before, change.after);
         assert_eq!(
             change.fields,
             [
@@ -653,16 +642,22 @@ mod tests {
         b.event_names
             .insert("purchase".to_owned(), "custom".to_owned());
         let changes = diff_outputs(&Mapping::default(), &b, &[purchase()], NOW);
-        assert_eq!(changes[0].event_name_after.as_deref(), Some("custom"));
+        assert_eq!(changes[0].after.event_name.as_deref(), Some("custom"));
         assert!(changes[0].fields.is_empty());
 
         let odd = SourceEvent::new("t", 0, json!({"event_name": "odd"}));
         let mut skip = Mapping::default();
         skip.settings.unmapped_events = UnmappedEvents::Skip;
         let changes = diff_outputs(&Mapping::default(), &skip, &[odd], NOW);
-        assert!(changes[0].payload_before);
-        assert!(!changes[0].payload_after);
-        assert_eq!(changes[0].event_name_after, None);
+        assert!(changes[0].before.has_payload);
+        assert_eq!(
+            changes[0].after,
+            EventOutcome {
+                event_name: None,
+                has_payload: false,
+                sendable: false
+            }
+        );
         assert!(
             changes[0]
                 .fields
