@@ -4,6 +4,7 @@
 
 mod architecture;
 mod cli;
+mod config;
 mod doc_examples;
 mod golden;
 mod support;
