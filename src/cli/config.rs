@@ -19,6 +19,7 @@ use crate::core::mapping::{
     RuleValue, diff, diff_outputs,
 };
 use crate::core::preset::Preset;
+use crate::core::settings::UnmappedEvents;
 
 /// `pinspect config …`.
 #[derive(Debug, Subcommand)]
@@ -157,7 +158,7 @@ fn diff_command(args: &DiffArgs) -> u8 {
             text.push('\n');
             text
         }
-        Format::Text => diff_text(&args.a, &args.b, &changes, outputs.as_ref()),
+        Format::Text => diff_text((&args.a, &a), (&args.b, &b), &changes, outputs.as_ref()),
     };
     output(&text);
 
@@ -196,8 +197,8 @@ fn diff_report(
 }
 
 fn diff_text(
-    a: &str,
-    b: &str,
+    (a, a_mapping): (&str, &Mapping),
+    (b, b_mapping): (&str, &Mapping),
     changes: &MappingDiff,
     outputs: Option<&(usize, Vec<EventOutputChange>)>,
 ) -> String {
@@ -218,7 +219,7 @@ fn diff_text(
         );
     }
     for change in &changes.event_names {
-        let _ = writeln!(text, "{}", event_name_line(change));
+        let _ = writeln!(text, "{}", event_name_line(change, a_mapping, b_mapping));
     }
     for change in &changes.fields {
         let _ = writeln!(text, "{}", field_line(change));
@@ -285,16 +286,19 @@ fn diff_text(
     text
 }
 
-fn event_name_line(change: &EventNameChange) -> String {
-    let side = |name: Option<&str>, origin: NameOrigin| match name {
+fn event_name_line(change: &EventNameChange, a: &Mapping, b: &Mapping) -> String {
+    let side = |name: Option<&str>, origin: NameOrigin, mapping: &Mapping| match name {
         Some(name) => format!("{name} ({})", origin.as_str()),
-        None => "unmapped (sent as custom or skipped, per unmapped_events)".to_owned(),
+        None => match mapping.settings.unmapped_events {
+            UnmappedEvents::Custom => "custom (unmapped, with a warning)".to_owned(),
+            UnmappedEvents::Skip => "not sent (unmapped)".to_owned(),
+        },
     };
     format!(
         "event name {}: {} → {}",
         change.source,
-        side(change.before.as_deref(), change.before_origin),
-        side(change.after.as_deref(), change.after_origin),
+        side(change.before.as_deref(), change.before_origin, a),
+        side(change.after.as_deref(), change.after_origin, b),
     )
 }
 
@@ -339,6 +343,12 @@ fn mapping_table(mapping: &Mapping) -> String {
         for (key, value) in settings {
             let _ = writeln!(text, "  {key}: {value}");
         }
+    }
+    if mapping.settings.default_phone_country.is_none() {
+        let _ = writeln!(
+            text,
+            "  default_phone_country: not set (national phone numbers are not sent)"
+        );
     }
 
     let _ = writeln!(text, "\nevent names");
