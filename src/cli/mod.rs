@@ -1,13 +1,15 @@
-//! The command line: `map`, `check`, `hash`, `config` (and `gui`), a thin layer over
+//! The command line: `map`, `check`, `send`, `hash`, `config` (and `gui`), a thin layer over
 //! [`crate::core`].
 //!
-//! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent, 1
-//! when at least one has an error diagnostic, 2 for usage errors, unreadable input or an
-//! invalid mapping config.
+//! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent (for
+//! `send`: was processed), 1 when at least one has an error diagnostic (was not processed), 2
+//! for usage errors, unreadable input, an invalid mapping config, advertiser id or token.
+//! `config diff` follows `diff`: 0 = same mappings, 1 = different, 2 = error.
 
 mod check;
 mod config;
 mod hash;
+mod send;
 
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
@@ -43,6 +45,10 @@ pub enum Command {
 
     /// Print the inspection report: payload, diagnostics and trace of every event.
     Check(CommonArgs),
+
+    /// Send the events to Pinterest (test mode unless --live) and print its answer per event.
+    /// The token comes from the `PINTEREST_ACCESS_TOKEN` environment variable only.
+    Send(send::SendArgs),
 
     /// Print the normalized value and SHA-256 of a value, as the mapping would.
     Hash(hash::HashArgs),
@@ -123,6 +129,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Gui { .. } => EXIT_USAGE,
         Command::Map(args) => check::map(&args),
         Command::Check(args) => check::check(&args),
+        Command::Send(args) => send::send(&args),
         Command::Hash(args) => hash::hash(&args),
         Command::Config { command } => config::run(&command),
     };

@@ -7,4 +7,5 @@ mod cli;
 mod config;
 mod doc_examples;
 mod golden;
+mod send;
 mod support;
