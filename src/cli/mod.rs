@@ -1,11 +1,15 @@
-//! The command line: `map`, `check`, `hash` (and `gui`), a thin layer over [`crate::core`].
+//! The command line: `map`, `check`, `send`, `hash`, `config` (and `gui`), a thin layer over
+//! [`crate::core`].
 //!
-//! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent, 1
-//! when at least one has an error diagnostic, 2 for usage errors, unreadable input or an
-//! invalid mapping config.
+//! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent (for
+//! `send`: was processed), 1 when at least one has an error diagnostic (was not processed), 2
+//! for usage errors, unreadable input, an invalid mapping config, advertiser id or token.
+//! `config diff` follows `diff`: 0 = same mappings, 1 = different, 2 = error.
 
 mod check;
+mod config;
 mod hash;
+mod send;
 
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
@@ -13,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::core::config;
+use crate::core::config::load_config;
 use crate::core::event::{self, SourceEvent};
 use crate::core::mapping::Mapping;
 use crate::core::preset::{Preset, builtin_presets};
@@ -42,8 +46,19 @@ pub enum Command {
     /// Print the inspection report: payload, diagnostics and trace of every event.
     Check(CommonArgs),
 
+    /// Send the events to Pinterest (test mode unless --live) and print its answer per event.
+    /// The token comes from the `PINTEREST_ACCESS_TOKEN` environment variable only.
+    Send(send::SendArgs),
+
     /// Print the normalized value and SHA-256 of a value, as the mapping would.
     Hash(hash::HashArgs),
+
+    /// Show a mapping as a config file, or compare two mappings.
+    Config {
+        /// `show` or `diff`.
+        #[command(subcommand)]
+        command: config::ConfigCommand,
+    },
 }
 
 /// Options shared by the commands that read events.
@@ -114,7 +129,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Gui { .. } => EXIT_USAGE,
         Command::Map(args) => check::map(&args),
         Command::Check(args) => check::check(&args),
+        Command::Send(args) => send::send(&args),
         Command::Hash(args) => hash::hash(&args),
+        Command::Config { command } => config::run(&command),
     };
     ExitCode::from(status)
 }
@@ -176,7 +193,7 @@ pub fn load_inputs(files: &[String]) -> Inputs {
 /// reported on stderr when this returns `Err` with the exit status to use.
 pub fn load_mapping(args: &CommonArgs) -> Result<Mapping, u8> {
     let mut mapping = match &args.config {
-        Some(path) => config::load_config(path).map_err(|err| {
+        Some(path) => load_config(path).map_err(|err| {
             message(&format!("error: {err}"));
             EXIT_USAGE
         })?,

@@ -18,4 +18,5 @@ pub mod path;
 pub mod preset;
 pub mod report;
 pub mod schema;
+pub mod send;
 pub mod settings;

@@ -73,15 +73,29 @@ pub fn check_report(inspections: &[Inspection]) -> Value {
     })
 }
 
+/// The payloads that are sent, with the input position of their event: those of sendable
+/// events, or of every mapped event with `include_errors`. `map` and the sender both select
+/// with this, so the preview and the request never differ.
+pub fn selected_payloads(
+    inspections: &[Inspection],
+    include_errors: bool,
+) -> impl Iterator<Item = (usize, &Value)> {
+    inspections
+        .iter()
+        .filter(move |i| include_errors || !i.has_errors())
+        .filter_map(|i| i.payload.as_ref().map(|payload| (i.index, payload)))
+}
+
+/// A Pinterest request body `{"data": [...]}` around these payloads.
+pub fn request_body<'a>(payloads: impl IntoIterator<Item = &'a Value>) -> Value {
+    let data: Vec<&Value> = payloads.into_iter().collect();
+    json!({ "data": data })
+}
+
 /// The request body `map` prints: the payloads of sendable events, or of every mapped event
 /// with `include_errors`.
 pub fn map_body(inspections: &[Inspection], include_errors: bool) -> Value {
-    let data: Vec<&Value> = inspections
-        .iter()
-        .filter(|i| include_errors || !i.has_errors())
-        .filter_map(|i| i.payload.as_ref())
-        .collect();
-    json!({ "data": data })
+    request_body(selected_payloads(inspections, include_errors).map(|(_, payload)| payload))
 }
 
 /// A human-readable report: one block per event with its diagnostics, then the totals.

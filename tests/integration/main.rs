@@ -4,11 +4,13 @@
 
 mod architecture;
 mod cli;
+mod config;
 mod diagnostics;
 mod doc_examples;
 mod golden;
 mod golden_vectors;
 mod hash_check;
 mod properties;
+mod send;
 mod support;
 mod traps;
