@@ -1,14 +1,17 @@
-//! `pinspect hash`: normalize and hash one value the way the mapping would.
+//! `pinspect hash`: normalize and hash one value the way the mapping would, and with
+//! `--expect`, check a hash that another setup sends (see [`crate::core::hashcheck`]).
+//!
+//! Exit status: 0 when the expected hash matches (or none is given), 1 when it does not,
+//! 2 for usage errors (unknown field, bad country, an expected hash that is not hex).
 
 use std::fmt::Write as _;
 
 use clap::Args;
-use serde_json::json;
 
-use super::{EXIT_OK, EXIT_USAGE, Format, message, output};
+use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Format, message, output};
 use crate::core::fields::HashedField;
-use crate::core::hash::sha256_hex;
-use crate::core::normalize::{self, Options};
+use crate::core::hashcheck::{self, HashCheck};
+use crate::core::normalize::Options;
 
 /// Options of `hash`.
 #[derive(Debug, Args)]
@@ -18,84 +21,130 @@ pub struct HashArgs {
     #[arg(long, value_name = "FIELD")]
     pub field: Option<String>,
 
+    /// A hash your current setup sends for this value: pinspect says whether it matches and,
+    /// if not, which common mistake produces it.
+    #[arg(long, value_name = "HASH")]
+    pub expect: Option<String>,
+
     /// Default country for national phone numbers, e.g. FR.
     #[arg(long, value_name = "CC")]
     pub default_phone_country: Option<String>,
+
+    /// Remove diacritics from first and last names (the mapping setting of the same name).
+    #[arg(long)]
+    pub strip_name_diacritics: bool,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
     /// The value to hash.
+    #[arg(allow_hyphen_values = true)]
     pub value: String,
 }
 
 /// Runs `pinspect hash`.
 pub fn hash(args: &HashArgs) -> u8 {
-    let Some(field) = args.field.as_deref() else {
-        let digest = sha256_hex(&args.value);
-        match args.format {
-            Format::Json => output(&format!(
-                "{}\n",
-                json!({"field": null, "normalized": args.value, "sha256": digest})
-            )),
-            Format::Text => output(&format!("sha256      {digest}\n")),
+    let field = match args.field.as_deref() {
+        None => None,
+        Some(name) => {
+            let Some(field) = HashedField::from_key(name) else {
+                let names: Vec<&str> = HashedField::ALL.iter().map(|f| f.key()).collect();
+                message(&format!(
+                    "error: --field {name:?} is not a hashed field; use one of {}",
+                    names.join(", ")
+                ));
+                return EXIT_USAGE;
+            };
+            Some(field)
         }
-        return EXIT_OK;
     };
-    let Some(field) = HashedField::from_key(field) else {
-        let names: Vec<&str> = HashedField::ALL.iter().map(|f| f.key()).collect();
-        message(&format!(
-            "error: --field {field:?} is not a hashed field; use one of {}",
-            names.join(", ")
-        ));
-        return EXIT_USAGE;
+
+    let default_phone_country = match args.default_phone_country.as_deref().map(str::trim) {
+        None => None,
+        Some(country) => {
+            let upper = country.to_ascii_uppercase();
+            if rust_iso3166::from_alpha2(&upper).is_none() {
+                message(&format!(
+                    "error: --default-phone-country {country:?} is not an ISO 3166-1 alpha-2 code such as FR"
+                ));
+                return EXIT_USAGE;
+            }
+            Some(upper)
+        }
     };
     let options = Options {
-        default_phone_country: args.default_phone_country.clone(),
-        strip_name_diacritics: false,
+        default_phone_country,
+        strip_name_diacritics: args.strip_name_diacritics,
     };
-    let result = normalize::hashed(field, &args.value, false, &options);
-    let normalized = result.value.as_ref().and_then(|v| v.normalized.clone());
-    let digest = result.value.as_ref().map(|v| v.sha256.clone());
-    match args.format {
-        Format::Json => {
-            let findings: Vec<_> = result
-                .findings
-                .iter()
-                .map(|f| json!({"code": f.code.as_str(), "severity": f.code.severity(), "message": f.message}))
-                .collect();
-            output(&format!(
-                "{}\n",
-                json!({"field": field.key(), "normalized": normalized, "sha256": digest, "steps": result.steps, "diagnostics": findings})
-            ));
+
+    let result = match hashcheck::check(field, &args.value, args.expect.as_deref(), &options) {
+        Ok(result) => result,
+        Err(err) => {
+            message(&format!("error: --expect: {err}"));
+            return EXIT_USAGE;
         }
-        Format::Text => {
-            let mut text = format!("field       {}\n", field.key());
-            for step in &result.steps {
-                let _ = writeln!(text, "  {:<30} {}", step.rule, step.value);
+    };
+
+    match args.format {
+        Format::Json => match serde_json::to_string(&result) {
+            Ok(json) => output(&format!("{json}\n")),
+            Err(err) => {
+                message(&format!("error: cannot write the result as JSON: {err}"));
+                return EXIT_USAGE;
             }
+        },
+        Format::Text => output(&text(&result)),
+    }
+
+    if result.matches == Some(false) {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// The result for people: steps, value sent, verdict, findings and the common mistakes.
+fn text(result: &HashCheck) -> String {
+    let mut text = format!(
+        "field       {}\n",
+        result.field.unwrap_or("(none: hashed as given)")
+    );
+    for step in &result.steps {
+        let _ = writeln!(text, "  {:<44} {}", step.rule, step.value);
+    }
+    let _ = writeln!(
+        text,
+        "normalized  {}",
+        result.normalized.as_deref().unwrap_or("(not sent)")
+    );
+    let _ = writeln!(
+        text,
+        "sha256      {}",
+        result.sha256.as_deref().unwrap_or("(not sent)")
+    );
+    if let Some(expected) = &result.expected {
+        let _ = writeln!(text, "expected    {expected}");
+    }
+    if let Some(verdict) = result.verdict_text() {
+        let _ = writeln!(text, "result      {verdict}");
+    }
+    for finding in &result.diagnostics {
+        let _ = writeln!(
+            text,
+            "{}: {} [{}]",
+            finding.severity, finding.message, finding.code
+        );
+    }
+    if !result.variants.is_empty() {
+        let _ = writeln!(text, "common mistakes and what they would send:");
+        for variant in &result.variants {
             let _ = writeln!(
                 text,
-                "normalized  {}",
-                normalized.as_deref().unwrap_or("(not sent)")
+                "  {:<18} {:?} → {}",
+                variant.mistake, variant.input, variant.hash
             );
-            let _ = writeln!(
-                text,
-                "sha256      {}",
-                digest.as_deref().unwrap_or("(not sent)")
-            );
-            for finding in &result.findings {
-                let _ = writeln!(
-                    text,
-                    "{}: {} [{}]",
-                    finding.code.severity(),
-                    finding.message,
-                    finding.code.as_str()
-                );
-            }
-            output(&text);
         }
     }
-    EXIT_OK
+    text
 }

@@ -1,11 +1,13 @@
-//! The command line: `map`, `check`, `send`, `hash` (and `gui`), a thin layer over
+//! The command line: `map`, `check`, `send`, `hash`, `config` (and `gui`), a thin layer over
 //! [`crate::core`].
 //!
 //! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent (for
 //! `send`: was processed), 1 when at least one has an error diagnostic (was not processed), 2
 //! for usage errors, unreadable input, an invalid mapping config, advertiser id or token.
+//! `config diff` follows `diff`: 0 = same mappings, 1 = different, 2 = error.
 
 mod check;
+mod config;
 mod hash;
 mod send;
 
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::core::config;
+use crate::core::config::load_config;
 use crate::core::event::{self, SourceEvent};
 use crate::core::mapping::Mapping;
 use crate::core::preset::{Preset, builtin_presets};
@@ -47,6 +49,13 @@ pub enum Command {
 
     /// Print the normalized value and SHA-256 of a value, as the mapping would.
     Hash(hash::HashArgs),
+
+    /// Show a mapping as a config file, or compare two mappings.
+    Config {
+        /// `show` or `diff`.
+        #[command(subcommand)]
+        command: config::ConfigCommand,
+    },
 }
 
 /// Options of `gui`.
@@ -143,6 +152,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Check(args) => check::check(&args),
         Command::Send(args) => send::send(&args),
         Command::Hash(args) => hash::hash(&args),
+        Command::Config { command } => config::run(&command),
     };
     ExitCode::from(status)
 }
@@ -204,7 +214,7 @@ pub fn load_inputs(files: &[String]) -> Inputs {
 /// reported on stderr when this returns `Err` with the exit status to use.
 pub fn load_mapping(args: &CommonArgs) -> Result<Mapping, u8> {
     let mut mapping = match &args.config {
-        Some(path) => config::load_config(path).map_err(|err| {
+        Some(path) => load_config(path).map_err(|err| {
             message(&format!("error: {err}"));
             EXIT_USAGE
         })?,

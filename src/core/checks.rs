@@ -21,7 +21,8 @@ pub const LATE_AFTER_SECS: i64 = 3600;
 
 /// Findings about an event time relative to `now`.
 pub fn time_window(seconds: i64, now: i64) -> Vec<Finding> {
-    let age = now - seconds;
+    // Saturating: a timestamp read from a huge number must give an error, not an overflow.
+    let age = now.saturating_sub(seconds);
     let when = jiff::Timestamp::from_second(seconds)
         .map_or_else(|_| seconds.to_string(), |t| t.to_string());
     if age < -FUTURE_TOLERANCE_SECS {
@@ -29,7 +30,7 @@ pub fn time_window(seconds: i64, now: i64) -> Vec<Finding> {
             Code::EventTimeFuture,
             format!(
                 "{when} is {} in the future; Pinterest rejects events from the future. Check the clock and the timestamp unit",
-                duration(-age)
+                duration(age.saturating_neg())
             ),
         )];
     }
@@ -272,11 +273,17 @@ fn personal_data_in_clear(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
         if field.starts_with("user_data.") || field == "event_name" || field == "event_id" {
             continue;
         }
+        let already = diagnostics
+            .iter()
+            .any(|d| d.code == Code::PiiClearText && d.field.as_deref() == Some(field.as_str()));
+        if already {
+            continue;
+        }
         if let Some(what) = normalize::personal_data_in(text) {
             diagnostics.push(Diagnostic::new(
                 Code::PiiClearText,
                 &field,
-                format!("{field} contains {what} in clear text; Pinterest does not hash this field. Remove it from the value (for a URL, from its query string)"),
+                format!("{field} contains {what} in clear text; Pinterest does not hash this field, so personal data would leave unprotected. Remove it from the value (for a URL, from its query string) or map another source"),
             ));
         }
     }
@@ -304,10 +311,23 @@ fn collect_texts<'a>(value: &'a Value, path: String, out: &mut Vec<(String, &'a 
     }
 }
 
-/// Flags event ids shared by events that carry different order ids: Pinterest would keep one
-/// and drop the others as duplicates.
+/// Flags event ids shared by events that are different conversions: different order ids, or
+/// different Pinterest event names. Pinterest deduplicates on `event_id`, so it would keep one
+/// and drop the others. The same id on identical retries (same order, same name) is fine.
 pub fn duplicate_event_ids(inspections: &mut [Inspection]) {
-    let mut by_id: BTreeMap<String, Vec<(usize, Option<String>)>> = BTreeMap::new();
+    fn distinct(mut values: Vec<&str>) -> Vec<&str> {
+        values.sort_unstable();
+        values.dedup();
+        values
+    }
+
+    struct Member {
+        position: usize,
+        order: Option<String>,
+        name: String,
+    }
+
+    let mut by_id: BTreeMap<String, Vec<Member>> = BTreeMap::new();
     for (position, inspection) in inspections.iter().enumerate() {
         let Some(payload) = &inspection.payload else {
             continue;
@@ -315,36 +335,44 @@ pub fn duplicate_event_ids(inspections: &mut [Inspection]) {
         let Some(event_id) = payload["event_id"].as_str() else {
             continue;
         };
-        let order = payload["custom_data"]["order_id"]
-            .as_str()
-            .map(str::to_owned);
-        by_id
-            .entry(event_id.to_owned())
-            .or_default()
-            .push((position, order));
+        by_id.entry(event_id.to_owned()).or_default().push(Member {
+            position,
+            order: payload["custom_data"]["order_id"]
+                .as_str()
+                .map(str::to_owned),
+            name: payload["event_name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        });
     }
 
     for (event_id, members) in by_id {
-        let mut orders: Vec<&str> = members.iter().filter_map(|(_, o)| o.as_deref()).collect();
-        orders.sort_unstable();
-        orders.dedup();
-        if orders.len() < 2 {
+        let orders = distinct(members.iter().filter_map(|m| m.order.as_deref()).collect());
+        let names = distinct(members.iter().map(|m| m.name.as_str()).collect());
+        let what = if orders.len() >= 2 {
+            format!("different orders ({})", orders.join(", "))
+        } else if names.len() >= 2 {
+            format!("different event names ({})", names.join(", "))
+        } else {
             continue;
-        }
+        };
         let indexes: Vec<String> = members
             .iter()
-            .map(|(position, _)| inspections[*position].index.to_string())
+            .filter_map(|m| inspections.get(m.position))
+            .map(|inspection| inspection.index.to_string())
             .collect();
-        for (position, _) in &members {
-            inspections[*position].diagnostics.push(Diagnostic::new(
-                Code::EventIdDuplicate,
-                "event_id",
-                format!(
-                    "event_id {event_id:?} is shared by events {} with different orders ({}); Pinterest keeps one and drops the others as duplicates",
-                    indexes.join(", "),
-                    orders.join(", ")
-                ),
-            ));
+        for member in &members {
+            if let Some(inspection) = inspections.get_mut(member.position) {
+                inspection.diagnostics.push(Diagnostic::new(
+                    Code::EventIdDuplicate,
+                    "event_id",
+                    format!(
+                        "event_id {event_id:?} is shared by events {} with {what}; Pinterest deduplicates on event_id, so it keeps one and drops the others. Give each conversion its own event_id",
+                        indexes.join(", "),
+                    ),
+                ));
+            }
         }
     }
 }

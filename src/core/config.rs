@@ -1,21 +1,36 @@
 //! Mapping config files (`pinspect-mapping/1`): reading with errors that name the line, and
 //! writing atomically.
 //!
-//! Validation happens inside deserialization (field paths, event-name targets, presets, source
-//! expressions), so `serde_json` attaches the line and column of the offending key to every
-//! message. The access token has no place in this format: a file that tries to carry one is
-//! refused, and nothing pinspect writes can contain it.
+//! Reading happens in two passes over the text, both through `serde_json` so that every
+//! message carries the line and column of the offending key or value:
+//!
+//! 1. the file's shape: keys at every level (unknown ones get a "did you mean"), `format`,
+//!    the preset, settings, event-name targets (Pinterest's 22 names), field paths (the
+//!    pinned schema's fields), source expressions, one kind per override, no key twice;
+//! 2. constants: each `{"const": …}` is run through the mapping engine itself
+//!    ([`check_constant`]), with the file's own settings, and refused when the engine would
+//!    not send it. There is no second set of type rules to drift from what is sent.
+//!
+//! The access token has no place in this format: a file that tries to carry one is refused,
+//! and nothing pinspect writes can contain it.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::Write as _;
 use std::path::Path;
 
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, de::Error as _};
 use serde_json::{Map, Value, json};
 
-use super::fields::{self, canonical_path};
+use super::diagnostics::{Code, Severity};
+use super::event::SourceEvent;
+use super::fields::{self, FieldKind, canonical_path};
+use super::inspect;
 use super::mapping::{FieldOverride, Mapping};
-use super::preset::{DEFAULT_PRESET, Preset, Source, builtin_presets};
+use super::preset::{
+    DEFAULT_PRESET, Derivation, Preset, Source, SourceError, builtin_presets, preset_names,
+};
 use super::settings::{Settings, UnmappedEvents};
 
 /// The `format` tag of the current config version.
@@ -57,70 +72,131 @@ pub fn load_config(path: &Path) -> Result<Mapping, ConfigError> {
     parse_config(&path.display().to_string(), &text)
 }
 
-/// Parses and validates config text.
+/// Parses and validates config text; `source_name` is the file name used in messages.
 pub fn parse_config(source_name: &str, text: &str) -> Result<Mapping, ConfigError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let file: ConfigFile = serde_json::from_str(text).map_err(|err| ConfigError::Invalid {
+    let invalid = |err: &serde_json::Error| ConfigError::Invalid {
         source_name: source_name.to_owned(),
-        line: err.line(),
-        column: err.column(),
-        message: explain(&err),
-    })?;
+        line: err.line().max(1),
+        column: err.column().max(1),
+        message: explain(err),
+    };
+    if text.trim().is_empty() {
+        return Err(ConfigError::Invalid {
+            source_name: source_name.to_owned(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file is empty; a mapping config is a JSON object that starts with {{\"format\": \"{FORMAT}\""
+            ),
+        });
+    }
 
-    Ok(Mapping {
+    let Object(file): Object<ConfigFile> =
+        serde_json::from_str(text).map_err(|err| invalid(&err))?;
+    let mapping = Mapping {
         preset: file
             .preset
             .map_or_else(|| DEFAULT_PRESET.to_owned(), |p| p.0),
         settings: file.settings.map(|s| s.0).unwrap_or_default(),
-        event_names: file
-            .event_names
-            .into_iter()
-            .map(|(source, target)| (source, target.0))
-            .collect(),
-        fields: file
-            .fields
-            .into_iter()
-            .map(|(key, over)| (key.0, over.0))
-            .collect(),
-    })
+        event_names: file.event_names.0,
+        fields: file.fields.0,
+    };
+
+    let has_constants = mapping
+        .fields
+        .values()
+        .any(|over| matches!(over, FieldOverride::Const(_)));
+    if has_constants {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        Walk {
+            mapping: &mapping,
+            level: Level::Top,
+        }
+        .deserialize(&mut deserializer)
+        .map_err(|err| invalid(&err))?;
+    }
+    Ok(mapping)
 }
 
-/// `serde_json`'s message without the location (we print our own), with friendlier words for
-/// unknown keys.
+/// `serde_json`'s message without the location (we print our own), in friendlier words.
 fn explain(err: &serde_json::Error) -> String {
     let text = err.to_string();
     let text = text
         .rfind(" at line ")
-        .map_or(text.as_str(), |cut| &text[..cut])
-        .to_owned();
+        .map_or(text.as_str(), |cut| &text[..cut]);
+    explain_message(text)
+}
+
+/// Rewrites serde's messages about keys and values for people.
+fn explain_message(text: &str) -> String {
+    let text = text.replace("struct Settings", "a settings object");
 
     if let Some(rest) = text.strip_prefix("unknown field `")
         && let Some((name, expected)) = rest.split_once('`')
     {
-        if name.to_ascii_lowercase().contains("token") {
-            return format!(
-                "{name:?}: a mapping config never holds the access token; remove it and set PINTEREST_ACCESS_TOKEN (or type it in the app) instead"
-            );
+        if is_token_key(name) {
+            return token_refusal(name);
         }
-        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let suggestion = options
-            .iter()
-            .map(|option| (strsim::jaro_winkler(name, option), *option))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, option)| format!("; did you mean {option:?}?"))
-            .unwrap_or_default();
+        let options = backquoted(expected);
         return format!(
-            "unknown key {name:?}{suggestion} (allowed here: {})",
+            "unknown key {name:?}{} (allowed here: {})",
+            did_you_mean(name, &options, "; did you mean"),
             options.join(", ")
         );
+    }
+    if let Some(rest) = text.strip_prefix("unknown variant `")
+        && let Some((name, expected)) = rest.split_once('`')
+    {
+        let options = backquoted(expected);
+        return format!(
+            "unknown value {name:?}{} (allowed here: {})",
+            did_you_mean(name, &options, "; did you mean"),
+            options.join(", ")
+        );
+    }
+    if let Some(rest) = text.strip_prefix("duplicate field `")
+        && let Some((name, _)) = rest.split_once('`')
+    {
+        return format!("{name:?} appears twice; keep one");
     }
     if text.starts_with("missing field `format`") {
         return format!(
             "missing \"format\": a mapping config starts with \"format\": \"{FORMAT}\""
         );
     }
+    if text.starts_with("EOF while parsing") {
+        return format!("{text}: the file ends too early (a missing }} or ])");
+    }
     text
+}
+
+/// The names between backquotes in serde's "expected one of `a`, `b`" lists.
+fn backquoted(list: &str) -> Vec<&str> {
+    list.split('`').skip(1).step_by(2).collect()
+}
+
+/// `" did you mean \"x\"?"` for the nearest option, or nothing when none is near.
+fn did_you_mean(name: &str, options: &[&str], lead: &str) -> String {
+    let name = name.to_lowercase();
+    options
+        .iter()
+        .map(|option| (strsim::jaro_winkler(&name, option), *option))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, option)| format!("{lead} {option:?}?"))
+        .unwrap_or_default()
+}
+
+fn is_token_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.contains("token") || key.contains("secret") || key == "authorization"
+}
+
+fn token_refusal(key: &str) -> String {
+    format!(
+        "{key:?}: a mapping config never holds the access token; remove it and set PINTEREST_ACCESS_TOKEN (or type it in the app) instead"
+    )
 }
 
 #[derive(Deserialize)]
@@ -133,22 +209,20 @@ struct ConfigFile {
     #[serde(default)]
     settings: Option<ValidSettings>,
     #[serde(default)]
-    event_names: BTreeMap<String, EventTarget>,
+    event_names: EventNames,
     #[serde(default)]
-    fields: BTreeMap<FieldKey, ValidOverride>,
+    fields: FieldTable,
 }
 
 struct FormatTag;
 
 impl<'de> Deserialize<'de> for FormatTag {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let tag = String::deserialize(deserializer)?;
-        if tag == FORMAT {
-            Ok(Self)
-        } else {
-            Err(D::Error::custom(format!(
-                "\"format\" is {tag:?}; this version of pinspect reads \"{FORMAT}\""
-            )))
+        match Value::deserialize(deserializer)? {
+            Value::String(tag) if tag == FORMAT => Ok(Self),
+            other => Err(D::Error::custom(format!(
+                "\"format\" is {other}; this version of pinspect reads \"{FORMAT}\""
+            ))),
         }
     }
 }
@@ -157,80 +231,276 @@ struct PresetName(String);
 
 impl<'de> Deserialize<'de> for PresetName {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        if Preset::builtin(&name).is_some() {
-            return Ok(Self(name));
+        match Value::deserialize(deserializer)? {
+            Value::String(name) if Preset::builtin(&name).is_some() => Ok(Self(name)),
+            Value::String(name) => Err(D::Error::custom(unknown_preset(&name))),
+            other => Err(D::Error::custom(format!(
+                "\"preset\" is {other}; write a preset name as text: {}",
+                preset_names().join(", ")
+            ))),
         }
-        let known: Vec<&str> = builtin_presets().iter().map(|p| p.name.as_str()).collect();
-        Err(D::Error::custom(format!(
-            "unknown preset {name:?}; the presets are {}",
-            known.join(", ")
-        )))
     }
 }
 
+/// The message for a preset name that is not built in, with the nearest name.
+pub fn unknown_preset(name: &str) -> String {
+    let known = preset_names();
+    format!(
+        "unknown preset {name:?}{}; the presets are {}",
+        did_you_mean(name, &known, ", did you mean"),
+        known.join(", ")
+    )
+}
+
+/// Accepts only a JSON object (serde's derived structs also take arrays, which would read
+/// `[]` as "all defaults").
+struct Object<T>(T);
+
+/// What an [`Object`] holds, for the message when something else stands there.
+trait Described {
+    const WHAT: &'static str;
+}
+
+impl Described for ConfigFile {
+    const WHAT: &'static str = "a mapping config object, {\"format\": \"pinspect-mapping/1\", …}";
+}
+
+impl Described for RawOverride {
+    const WHAT: &'static str = "an override object: {\"source\": \"path\"}, {\"sources\": [\"path\", …]}, {\"const\": value} or {\"skip\": true}";
+}
+
+impl<'de, T: Deserialize<'de> + Described> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de> + Described> Visitor<'de> for ObjectVisitor<T> {
+            type Value = Object<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(T::WHAT)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+}
+
+/// `settings`, read key by key so that a wrong value is reported with its key, at its place.
 struct ValidSettings(Settings);
 
 impl<'de> Deserialize<'de> for ValidSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let settings = Settings::deserialize(deserializer)?;
-        let advertiser_id = settings.advertiser_id.trim();
-        let digits_only =
-            advertiser_id.len() <= 18 && advertiser_id.chars().all(|c| c.is_ascii_digit());
-        if !digits_only {
-            return Err(D::Error::custom(format!(
-                "advertiser_id {:?} must be the ad account number: digits only, at most 18",
-                settings.advertiser_id
-            )));
+        struct SettingsVisitor;
+
+        impl<'de> Visitor<'de> for SettingsVisitor {
+            type Value = ValidSettings;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a settings object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ValidSettings, A::Error> {
+                let mut object = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value: Value = map.next_value()?;
+                    let single = Value::Object(Map::from_iter([(key.clone(), value.clone())]));
+                    if let Err(err) = Settings::deserialize(&single) {
+                        let text = err.to_string();
+                        let message = if text.starts_with("unknown field") {
+                            explain_message(&text)
+                        } else {
+                            format!("settings.{key}: {}", explain_message(&text))
+                        };
+                        return Err(A::Error::custom(message));
+                    }
+                    if object.insert(key.clone(), value).is_some() {
+                        return Err(A::Error::custom(format!(
+                            "{key:?} appears twice in \"settings\"; keep one"
+                        )));
+                    }
+                }
+                let settings =
+                    Settings::deserialize(Value::Object(object)).map_err(A::Error::custom)?;
+                check_settings(&settings).map_err(A::Error::custom)?;
+                Ok(ValidSettings(settings))
+            }
         }
-        if let Some(country) = &settings.default_phone_country
-            && rust_iso3166::from_alpha2(&country.trim().to_ascii_uppercase()).is_none()
-        {
-            return Err(D::Error::custom(format!(
-                "default_phone_country {country:?} is not an ISO 3166-1 alpha-2 code such as \"FR\" or \"US\""
-            )));
-        }
-        Ok(Self(settings))
+
+        deserializer.deserialize_map(SettingsVisitor)
     }
 }
 
-struct EventTarget(String);
+/// What the settings' types cannot say.
+fn check_settings(settings: &Settings) -> Result<(), String> {
+    let advertiser_id = settings.advertiser_id.trim();
+    let digits_only =
+        advertiser_id.len() <= 18 && advertiser_id.chars().all(|c| c.is_ascii_digit());
+    if !digits_only {
+        return Err(format!(
+            "advertiser_id {:?} must be the ad account number: digits only, at most 18",
+            settings.advertiser_id
+        ));
+    }
+    if let Some(country) = &settings.default_phone_country
+        && rust_iso3166::from_alpha2(&country.trim().to_ascii_uppercase()).is_none()
+    {
+        return Err(format!(
+            "default_phone_country {country:?} is not an ISO 3166-1 alpha-2 code such as \"FR\" or \"US\""
+        ));
+    }
+    Ok(())
+}
 
-impl<'de> Deserialize<'de> for EventTarget {
+/// `event_names`: source name → one of Pinterest's names, each source name once.
+#[derive(Default)]
+struct EventNames(BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for EventNames {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        let names = fields::all_event_names();
-        if names.contains(&name.as_str()) {
-            return Ok(Self(name));
+        struct Names;
+
+        impl<'de> Visitor<'de> for Names {
+            type Value = EventNames;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of source event name → Pinterest event name")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EventNames, A::Error> {
+                let mut names = BTreeMap::new();
+                while let Some(source) = map.next_key::<String>()? {
+                    let target = match map.next_value::<Value>()? {
+                        Value::String(name) => event_target(name).map_err(A::Error::custom)?,
+                        other => {
+                            return Err(A::Error::custom(format!(
+                                "event_names.{source} is {other}; write a Pinterest event name as text, e.g. \"lead\""
+                            )));
+                        }
+                    };
+                    if source.trim().is_empty() {
+                        return Err(A::Error::custom(
+                            "an event_names key is empty; write the Commanders Act event_name it maps, e.g. \"purchase\"",
+                        ));
+                    }
+                    if names.insert(source.clone(), target).is_some() {
+                        return Err(A::Error::custom(format!(
+                            "{source:?} appears twice in \"event_names\"; keep one"
+                        )));
+                    }
+                }
+                Ok(EventNames(names))
+            }
         }
-        let suggestion = names
-            .iter()
-            .map(|known| (strsim::jaro_winkler(&name.to_lowercase(), known), *known))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, known)| format!(" Did you mean {known:?}?"))
-            .unwrap_or_default();
-        Err(D::Error::custom(format!(
-            "{name:?} is not a Pinterest event name.{suggestion} Pinterest's names are: {}",
-            names.join(", ")
-        )))
+
+        deserializer.deserialize_map(Names)
     }
 }
 
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct FieldKey(String);
+/// Checks an event-name target against Pinterest's 22 names.
+fn event_target(name: String) -> Result<String, String> {
+    let names = fields::all_event_names();
+    if names.contains(&name.as_str()) {
+        return Ok(name);
+    }
+    // A Commanders Act name on the right-hand side: say what the presets send it as.
+    let source_hint = builtin_presets()
+        .iter()
+        .find_map(|preset| preset.event_names.get(&name))
+        .map(|target| {
+            format!(
+                " {name:?} is a Commanders Act name; the keys of event_names are source names and the values Pinterest names, e.g. {{\"{name}\": \"{target}\"}}."
+            )
+        })
+        .unwrap_or_default();
+    Err(format!(
+        "{name:?} is not a Pinterest event name.{}{source_hint} Pinterest's names are: {}",
+        did_you_mean(&name, &names, " Did you mean"),
+        names.join(", ")
+    ))
+}
+
+/// `fields`: canonical field path → override, each field once, sources checked against the
+/// field they fill.
+#[derive(Default)]
+struct FieldTable(BTreeMap<String, FieldOverride>);
+
+impl<'de> Deserialize<'de> for FieldTable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Table;
+
+        impl<'de> Visitor<'de> for Table {
+            type Value = FieldTable;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of Pinterest field path → override")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FieldTable, A::Error> {
+                let mut table: BTreeMap<String, FieldOverride> = BTreeMap::new();
+                let mut written: BTreeMap<String, String> = BTreeMap::new();
+                while let Some(key) = map.next_key::<FieldKey>()? {
+                    let over: ValidOverride = map.next_value()?;
+                    check_sources_fit(&key.path, &over.0).map_err(A::Error::custom)?;
+                    if let Some(first) = written.insert(key.path.clone(), key.written.clone()) {
+                        return Err(A::Error::custom(format!(
+                            "{:?} and {first:?} both override {}; keep one",
+                            key.written, key.path
+                        )));
+                    }
+                    table.insert(key.path, over.0);
+                }
+                Ok(FieldTable(table))
+            }
+        }
+
+        deserializer.deserialize_map(Table)
+    }
+}
+
+/// `derive(action_source)` computes an action source; any other field would receive "web".
+fn check_sources_fit(path: &str, over: &FieldOverride) -> Result<(), String> {
+    let FieldOverride::Sources(sources) = over else {
+        return Ok(());
+    };
+    let derives = sources
+        .iter()
+        .any(|source| matches!(source, Source::Derive(Derivation::ActionSource)));
+    if derives && path != "action_source" {
+        return Err(format!(
+            "derive(action_source) only fills action_source, not {path}"
+        ));
+    }
+    Ok(())
+}
+
+struct FieldKey {
+    /// Canonical path.
+    path: String,
+    /// As written in the file.
+    written: String,
+}
 
 impl<'de> Deserialize<'de> for FieldKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let key = String::deserialize(deserializer)?;
         let catalog = fields::catalog();
         if let Some(spec) = catalog.get(&key) {
-            return Ok(Self(spec.path.clone()));
+            return Ok(Self {
+                path: spec.path.clone(),
+                written: key,
+            });
         }
         if key == "event_name" {
             return Err(D::Error::custom(
                 "event_name is not a field override; put source → Pinterest names in \"event_names\"",
             ));
+        }
+        if is_token_key(&key) {
+            return Err(D::Error::custom(token_refusal(&key)));
         }
         let hint = catalog
             .suggest(&key)
@@ -250,18 +520,37 @@ struct ValidOverride(FieldOverride);
 struct RawOverride {
     source: Option<String>,
     sources: Option<Vec<String>>,
-    #[serde(rename = "const")]
+    #[serde(rename = "const", default, deserialize_with = "present")]
     constant: Option<Value>,
     skip: Option<bool>,
 }
 
+/// Keeps `"const": null` as a constant (plain `Option` would read it as no key), so that the
+/// engine refuses it with its own words.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+/// The grammar of a source, for messages.
+const SOURCE_SYNTAX: &str = "a source is a path (user.email, items[*].id, items.length), query(URL_PATH, PARAMETER), cookie(HEADER_PATH) or cookie(HEADER_PATH, NAME), or derive(action_source)";
+
 impl<'de> Deserialize<'de> for ValidOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = RawOverride::deserialize(deserializer)?;
+        let Object(raw) = Object::<RawOverride>::deserialize(deserializer)?;
         let parse = |texts: Vec<String>| {
             texts
                 .iter()
-                .map(|text| Source::parse(text).map_err(|err| D::Error::custom(err.to_string())))
+                .map(|text| {
+                    Source::parse(text).map_err(|err| {
+                        let reason = match err {
+                            SourceError::Call { reason, .. } => reason.to_owned(),
+                            SourceError::Path(err) => err.to_string(),
+                        };
+                        D::Error::custom(format!(
+                            "bad source expression {text:?}: {reason}; {SOURCE_SYNTAX}"
+                        ))
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()
         };
         let over = match (raw.source, raw.sources, raw.constant, raw.skip) {
@@ -269,8 +558,18 @@ impl<'de> Deserialize<'de> for ValidOverride {
             (None, Some(sources), None, None) if !sources.is_empty() => {
                 FieldOverride::Sources(parse(sources)?)
             }
+            (None, Some(_), None, None) => {
+                return Err(D::Error::custom(
+                    "\"sources\" is empty; list at least one source, or use {\"skip\": true} to not send the field",
+                ));
+            }
             (None, None, Some(value), None) => FieldOverride::Const(value),
             (None, None, None, Some(true)) => FieldOverride::Skip,
+            (None, None, None, Some(false)) => {
+                return Err(D::Error::custom(
+                    "{\"skip\": false} does nothing; remove the override to use the preset's sources",
+                ));
+            }
             _ => {
                 return Err(D::Error::custom(
                     "a field override is exactly one of {\"source\": \"path\"}, {\"sources\": [\"path\", …]}, {\"const\": value} or {\"skip\": true}",
@@ -281,17 +580,174 @@ impl<'de> Deserialize<'de> for ValidOverride {
     }
 }
 
+/// Where the second pass is in the file.
+#[derive(Clone, Copy)]
+enum Level<'p> {
+    Top,
+    Fields,
+    Override(&'p str),
+}
+
+/// The second pass: visits every `fields.*.const` value with the mapping read in the first
+/// pass, so that a refused constant is reported at its own line and column.
+struct Walk<'m> {
+    mapping: &'m Mapping,
+    level: Level<'m>,
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match self.level {
+                Level::Top if key == "fields" => map.next_value_seed(Walk {
+                    mapping: self.mapping,
+                    level: Level::Fields,
+                })?,
+                Level::Fields => {
+                    let Some(spec) = fields::catalog().get(&key) else {
+                        return Err(A::Error::custom(format!("{key:?} is not a field")));
+                    };
+                    map.next_value_seed(Walk {
+                        mapping: self.mapping,
+                        level: Level::Override(&spec.path),
+                    })?;
+                }
+                Level::Override(path) if key == "const" => {
+                    let value: Value = map.next_value()?;
+                    check_constant(self.mapping, path, &value).map_err(A::Error::custom)?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The source event name of the probe event [`check_constant`] maps.
+const PROBE_EVENT: &str = "pinspect_constant_check";
+
+/// Runs `{"const": value}` on `field` through the mapping engine, with `mapping`'s preset and
+/// settings, and returns the value the payload would carry; `Err` says why the engine would
+/// not send it. Config files are checked with this, and the GUI can check a typed constant
+/// the same way before it applies it.
+pub fn check_constant(mapping: &Mapping, field: &str, value: &Value) -> Result<Value, String> {
+    let catalog = fields::catalog();
+    let Some(spec) = catalog.get(field) else {
+        return Err(format!("{field:?} is not a Pinterest field"));
+    };
+
+    let mut probe = Mapping {
+        preset: mapping.preset.clone(),
+        settings: mapping.settings.clone(),
+        event_names: BTreeMap::from([(PROBE_EVENT.to_owned(), "custom".to_owned())]),
+        fields: BTreeMap::from([(spec.path.clone(), FieldOverride::Const(value.clone()))]),
+    };
+    let mut body = json!({ "event_name": PROBE_EVENT });
+
+    // An item-level constant fills every item, so the probe needs one item; another item
+    // field that reads `items[*]` makes the engine count it.
+    let traced = if spec.is_item_level() {
+        if let (Some(helper), Ok(source)) = (
+            catalog
+                .fields()
+                .iter()
+                .find(|other| other.is_item_level() && other.path != spec.path),
+            Source::parse("items[*].id"),
+        ) {
+            probe
+                .fields
+                .insert(helper.path.clone(), FieldOverride::Sources(vec![source]));
+        }
+        body["items"] = json!([{ "id": "probe" }]);
+        spec.path_for_item(0)
+    } else {
+        spec.path.clone()
+    };
+
+    let inspection = inspect::inspect(&SourceEvent::new("constant", 0, body), 0, &probe, 0);
+    let sent = inspection
+        .trace
+        .iter()
+        .find(|entry| entry.field == traced)
+        .and_then(|entry| entry.sent.clone());
+    // The time window depends on the clock the events are checked against, not on the
+    // constant, so it is left to `check`.
+    let problems: Vec<&str> = inspection
+        .diagnostics
+        .iter()
+        .filter(|d| d.field.as_deref() == Some(traced.as_str()))
+        .filter(|d| {
+            !matches!(
+                d.code,
+                Code::EventTimeFuture | Code::EventTimeTooOld | Code::EventTimeLate
+            )
+        })
+        .filter(|d| sent.is_none() || d.severity == Severity::Error)
+        .map(|d| d.message.as_str())
+        .collect();
+
+    match sent {
+        Some(sent) if problems.is_empty() => Ok(sent),
+        _ => {
+            let why = if problems.is_empty() {
+                "the mapping engine would not send it".to_owned()
+            } else {
+                problems.join("; ")
+            };
+            Err(format!(
+                "{{\"const\": {value}}} cannot fill {path}: {why} (a constant for {path} is {})",
+                constant_example(spec.kind),
+                path = spec.path,
+            ))
+        }
+    }
+}
+
+/// What a constant for a field of this kind looks like, for messages.
+fn constant_example(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text | FieldKind::Url => "a text such as \"summer-sale\"",
+        FieldKind::Integer => "a whole number such as 3",
+        FieldKind::Boolean => "true or false",
+        FieldKind::Decimal => "a number such as 19.99 or \"19.99\"",
+        FieldKind::Timestamp => "Unix seconds such as 1744955619",
+        FieldKind::ActionSource => "one of \"app_android\", \"app_ios\", \"offline\", \"web\"",
+        FieldKind::Currency => "an ISO 4217 code such as \"EUR\"",
+        FieldKind::TextList => "a list of texts such as [\"SKU-1\", \"SKU-2\"]",
+        FieldKind::Hashed(_) => {
+            "the clear value as text (it is normalized and hashed like a source value)"
+        }
+        FieldKind::IpAddress => "a public IPv4 or IPv6 address such as \"203.0.113.7\"",
+    }
+}
+
 /// The config file for a mapping, as JSON. Overrides are written in their shortest form.
 pub fn to_config_json(mapping: &Mapping) -> Value {
     let mut fields = Map::new();
     for (path, over) in &mapping.fields {
         let value = match over {
-            FieldOverride::Sources(sources) if sources.len() == 1 => {
-                json!({ "source": sources[0].to_string() })
-            }
-            FieldOverride::Sources(sources) => {
-                json!({ "sources": sources.iter().map(ToString::to_string).collect::<Vec<_>>() })
-            }
+            FieldOverride::Sources(sources) => match sources.as_slice() {
+                [only] => json!({ "source": only.to_string() }),
+                many => {
+                    json!({ "sources": many.iter().map(ToString::to_string).collect::<Vec<_>>() })
+                }
+            },
             FieldOverride::Const(value) => json!({ "const": value }),
             FieldOverride::Skip => json!({ "skip": true }),
         };
@@ -396,43 +852,405 @@ mod tests {
         assert_eq!(parse_config("x", &text).unwrap(), mapping);
     }
 
-    #[test]
-    fn errors_name_the_line_and_suggest() {
-        let unknown_field = error(
-            "{\"format\": \"pinspect-mapping/1\",\n \"fields\": {\n  \"custom_data.category_name\": {\"source\": \"page_name\"}}}",
-        );
-        assert!(unknown_field.starts_with("m.json:3:"), "{unknown_field}");
+    /// Asserts that `text` is refused at `line`, at a column inside (or just after) the first
+    /// `at` on that line, with a message holding every one of `words`.
+    #[track_caller]
+    fn refused(text: &str, line: usize, at: &str, words: &[&str]) {
+        let err = parse_config("m.json", text).unwrap_err();
+        let message = err.to_string();
+        let ConfigError::Invalid {
+            line: got_line,
+            column,
+            ..
+        } = err
+        else {
+            panic!("not a config error: {message}");
+        };
+        assert_eq!(got_line, line, "wrong line: {message}");
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let on_line = text.lines().nth(line - 1).unwrap_or_default();
+        let start = on_line
+            .find(at)
+            .unwrap_or_else(|| panic!("{at:?} is not on line {line}"));
+        let span = start + 1..=start + at.len() + 1;
         assert!(
-            unknown_field.contains("did you mean \"custom_data.content_category\""),
-            "{unknown_field}"
+            span.contains(&column),
+            "column {column} is not at {at:?} ({span:?}): {message}"
         );
+        assert!(message.starts_with(&format!("m.json:{line}:{column}: ")));
+        for word in words {
+            assert!(message.contains(word), "{word:?} missing from: {message}");
+        }
+    }
 
-        let top = error("{\"format\": \"pinspect-mapping/1\", \"event_name\": {}}");
-        assert!(top.contains("did you mean \"event_names\""), "{top}");
+    const HEAD: &str = "{\"format\": \"pinspect-mapping/1\",\n";
 
-        let format = error("{\"format\": \"pinspect-mapping/2\"}");
-        assert!(format.contains("pinspect-mapping/1"), "{format}");
-
-        let target =
-            error("{\"format\": \"pinspect-mapping/1\", \"event_names\": {\"x\": \"chekout\"}}");
-        assert!(target.contains("Did you mean \"checkout\""), "{target}");
-
-        let token =
-            error("{\"format\": \"pinspect-mapping/1\", \"settings\": {\"access_token\": \"x\"}}");
-        assert!(token.contains("never holds the access token"), "{token}");
-
-        let syntax = error("{\"format\": \n");
-        assert!(syntax.starts_with("m.json:2:"), "{syntax}");
-
-        let both = error(
-            "{\"format\": \"pinspect-mapping/1\", \"fields\": {\"user_data.em\": {\"source\": \"a\", \"skip\": true}}}",
+    #[test]
+    fn invalid_json_names_line_and_column() {
+        refused("{\"format\": \n", 2, "", &["EOF", "ends too early"]);
+        refused(
+            "{\"format\": \"pinspect-mapping/1\",\n \"preset\": \"commandersact\",,\n}",
+            2,
+            ",,",
+            &["key must be a string"],
         );
-        assert!(both.contains("exactly one of"), "{both}");
+        refused("", 1, "", &["empty"]);
+        refused("[]", 1, "[", &["expected a mapping config object"]);
+        refused("\u{feff}{\"format\": 1}", 1, "1", &["\"format\" is 1"]);
+    }
 
-        let country = error(
-            "{\"format\": \"pinspect-mapping/1\", \"settings\": {\"default_phone_country\": \"France\"}}",
+    #[test]
+    fn wrong_or_missing_format() {
+        refused(
+            "{\"format\": \"pinspect-mapping/2\"}",
+            1,
+            "\"pinspect-mapping/2\"",
+            &["\"pinspect-mapping/2\"", "reads \"pinspect-mapping/1\""],
         );
-        assert!(country.contains("alpha-2"), "{country}");
+        refused(
+            "{\n \"preset\": \"commandersact\"\n}",
+            3,
+            "}",
+            &["missing \"format\""],
+        );
+        refused(
+            "{\"format\": \"pinspect-mapping/1\", \"format\": \"pinspect-mapping/1\"}",
+            1,
+            ", \"format\"",
+            &["\"format\" appears twice"],
+        );
+    }
+
+    #[test]
+    fn unknown_top_level_key_suggests() {
+        refused(
+            &format!("{HEAD} \"event_name\": {{}}}}"),
+            2,
+            "\"event_name\"",
+            &[
+                "unknown key \"event_name\"",
+                "did you mean \"event_names\"?",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"overrides\": {{}}}}"),
+            2,
+            "\"overrides\"",
+            &["unknown key \"overrides\"", "allowed here: format, preset"],
+        );
+    }
+
+    #[test]
+    fn unknown_settings_key_and_bad_values_name_the_key() {
+        refused(
+            &format!("{HEAD} \"settings\": {{\"advertiser\": \"1\"}}}}"),
+            2,
+            "\"1\"",
+            &[
+                "unknown key \"advertiser\"",
+                "did you mean \"advertiser_id\"?",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": {{\"send_as_test_request\": \"yes\"}}}}"),
+            2,
+            "\"yes\"",
+            &["settings.send_as_test_request", "expected a boolean"],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": {{\"unmapped_events\": \"skp\"}}}}"),
+            2,
+            "\"skp\"",
+            &["settings.unmapped_events", "did you mean \"skip\"?"],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": {{\"advertiser_id\": \"5497-5588\"}}}}"),
+            2,
+            "}}",
+            &["advertiser_id \"5497-5588\"", "digits only"],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": {{\"default_phone_country\": \"France\"}}}}"),
+            2,
+            "}}",
+            &["\"France\"", "alpha-2"],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": []}}"),
+            2,
+            " [",
+            &["settings object"],
+        );
+    }
+
+    #[test]
+    fn unknown_override_key_suggests() {
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.em\": {{\"sorce\": \"user.mail\"}}}}}}"),
+            2,
+            "\"sorce\"",
+            &["unknown key \"sorce\"", "did you mean \"source\"?"],
+        );
+        refused(
+            &format!(
+                "{HEAD} \"fields\": {{\"user_data.em\": {{\"source\": \"a\", \"skip\": true}}}}}}"
+            ),
+            2,
+            "true}",
+            &["exactly one of"],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.em\": \"user.email\"}}}}"),
+            2,
+            "\"user.email\"",
+            &["expected an override object"],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.em\": {{\"sources\": []}}}}}}"),
+            2,
+            "[]}",
+            &["\"sources\" is empty"],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.em\": {{\"skip\": false}}}}}}"),
+            2,
+            "false}",
+            &["does nothing"],
+        );
+    }
+
+    #[test]
+    fn field_not_in_the_schema_suggests_the_nearest() {
+        // BC-10.
+        refused(
+            &format!(
+                "{HEAD} \"fields\": {{\n  \"custom_data.category_name\": {{\"source\": \"page_name\"}}}}}}"
+            ),
+            3,
+            "\"custom_data.category_name\"",
+            &[
+                "\"custom_data.category_name\" is not a field of the Pinterest 5.23.0 schema",
+                "did you mean \"custom_data.content_category\"?",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"user_data.emial\": {{\"skip\": true}}}}}}"),
+            2,
+            "\"user_data.emial\"",
+            &["did you mean \"user_data.em\"?"],
+        );
+        refused(
+            &format!("{HEAD} \"fields\": {{\"event_name\": {{\"const\": \"lead\"}}}}}}"),
+            2,
+            "\"event_name\"",
+            &["put source → Pinterest names in \"event_names\""],
+        );
+        refused(
+            &format!(
+                "{HEAD} \"fields\": {{\"custom_data.contents[0].id\": {{\"source\": \"a\"}},\n \"custom_data.contents[*].id\": {{\"source\": \"b\"}}}}}}"
+            ),
+            3,
+            "\"b\"}",
+            &["both override custom_data.contents[].id"],
+        );
+    }
+
+    #[test]
+    fn event_name_targets_must_be_pinterest_names() {
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"x\": \"chekout\"}}}}"),
+            2,
+            "\"chekout\"",
+            &[
+                "\"chekout\" is not a Pinterest event name",
+                "Did you mean \"checkout\"?",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"x\": \"purchase\"}}}}"),
+            2,
+            "\"purchase\"",
+            &["Commanders Act name", "{\"purchase\": \"checkout\"}"],
+        );
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"x\": 3}}}}"),
+            2,
+            "3",
+            &["event_names.x is 3"],
+        );
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"x\": \"lead\",\n \"x\": \"signup\"}}}}"),
+            3,
+            "\"signup\"",
+            &["\"x\" appears twice"],
+        );
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"\": \"lead\"}}}}"),
+            2,
+            "\"lead\"",
+            &["key is empty"],
+        );
+        // The newer names are Pinterest names too (with a warning when an event uses them).
+        assert!(
+            parse_config(
+                "m.json",
+                &format!("{HEAD} \"event_names\": {{\"x\": \"contact\"}}}}")
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn unknown_preset_suggests() {
+        refused(
+            &format!("{HEAD} \"preset\": \"commandersact2026\"}}"),
+            2,
+            "\"commandersact2026\"",
+            &[
+                "unknown preset \"commandersact2026\"",
+                "did you mean \"commandersact-2026\"?",
+                "the presets are commandersact, commandersact-2026",
+            ],
+        );
+        refused(
+            &format!("{HEAD} \"preset\": 3}}"),
+            2,
+            "3",
+            &["\"preset\" is 3"],
+        );
+    }
+
+    #[test]
+    fn bad_source_expressions() {
+        let with = |source: &str| {
+            format!("{HEAD} \"fields\": {{\"user_data.click_id\": {{\"source\": \"{source}\"}}}}}}")
+        };
+        let quoted = |source: &str| format!("\"{source}\"");
+        for (source, words) in [
+            (
+                "query(url)",
+                &[
+                    "bad source expression \"query(url)\"",
+                    "write query(URL_PATH, PARAMETER)",
+                ][..],
+            ),
+            ("a..b", &["empty segment", "a source is a path"][..]),
+            ("items[x].id", &["bad index"][..]),
+            ("frob(a)", &["unknown function"][..]),
+            ("cookie(a", &["missing closing parenthesis"][..]),
+            ("derive(ip)", &["derive(action_source)"][..]),
+        ] {
+            refused(&with(source), 2, &format!("{}}}", quoted(source)), words);
+        }
+        refused(
+            &format!(
+                "{HEAD} \"fields\": {{\"custom_data.order_id\": {{\"source\": \"derive(action_source)\"}}}}}}"
+            ),
+            2,
+            "\"derive(action_source)\"}",
+            &["only fills action_source, not custom_data.order_id"],
+        );
+    }
+
+    #[test]
+    fn constants_of_the_wrong_type_are_refused_by_the_engine() {
+        let with = |field: &str, value: &str| {
+            format!("{HEAD} \"fields\": {{\n \"{field}\": {{\"const\": {value}}}}}}}")
+        };
+        let cases: [(&str, &str, &[&str]); 9] = [
+            (
+                "custom_data.num_items",
+                "\"abc\"",
+                &[
+                    "{\"const\": \"abc\"} cannot fill custom_data.num_items",
+                    "not a whole number",
+                    "a whole number such as 3",
+                ],
+            ),
+            (
+                "opt_out",
+                "\"maybe\"",
+                &["cannot fill opt_out", "not a boolean", "true or false"],
+            ),
+            (
+                "custom_data.contents[].quantity",
+                "\"two\"",
+                &[
+                    "cannot fill custom_data.contents[].quantity",
+                    "not a whole number",
+                ],
+            ),
+            ("custom_data.currency", "\"EURO\"", &["ISO 4217"]),
+            ("action_source", "\"website\"", &["app_android"]),
+            (
+                "custom_data.value",
+                "null",
+                &["cannot fill custom_data.value"],
+            ),
+            ("custom_data.content_ids", "{\"a\": 1}", &["object"]),
+            (
+                "user_data.em",
+                "\"d41d8cd98f00b204e9800998ecf8427e\"",
+                &["MD5"],
+            ),
+            // A national number needs the default country.
+            ("user_data.ph", "\"06 55 50 12 34\"", &["country"]),
+        ];
+        for (field, value, words) in cases {
+            refused(&with(field, value), 3, &format!("{value}}}"), words);
+        }
+
+        // The same file may set the default country.
+        let with_country = format!(
+            "{HEAD} \"fields\": {{\"user_data.ph\": {{\"const\": \"06 55 50 12 34\"}}}},\n \"settings\": {{\"default_phone_country\": \"FR\"}}}}"
+        );
+        assert!(parse_config("m.json", &with_country).is_ok());
+
+        // What the engine accepts is accepted, converted as it would be sent.
+        for (field, value) in [
+            ("opt_out", "\"yes\""),
+            ("custom_data.num_items", "\"3\""),
+            ("custom_data.value", "19.99"),
+            ("event_time", "1700000000"),
+            ("custom_data.content_ids", "[\"A\", 2]"),
+        ] {
+            assert!(
+                parse_config("m.json", &with(field, value)).is_ok(),
+                "{field}"
+            );
+        }
+        let mapping = Mapping::default();
+        assert_eq!(
+            check_constant(&mapping, "custom_data.value", &json!(19.5)),
+            Ok(json!("19.5"))
+        );
+        assert_eq!(
+            check_constant(&mapping, "custom_data.contents[].quantity", &json!("2")),
+            Ok(json!(2))
+        );
+        assert_eq!(
+            check_constant(&mapping, "opt_out", &json!("no")),
+            Ok(json!(false))
+        );
+        assert!(check_constant(&mapping, "user_data.emial", &json!("x")).is_err());
+    }
+
+    #[test]
+    fn the_access_token_is_refused_everywhere() {
+        for text in [
+            format!("{HEAD} \"access_token\": \"pina_fake\"}}"),
+            format!("{HEAD} \"settings\": {{\"token\": \"pina_fake\"}}}}"),
+            format!("{HEAD} \"fields\": {{\"access_token\": {{\"const\": \"pina_fake\"}}}}}}"),
+        ] {
+            let message = error(&text);
+            assert!(message.starts_with("m.json:2:"), "{message}");
+            assert!(
+                message.contains("never holds the access token")
+                    && message.contains("PINTEREST_ACCESS_TOKEN"),
+                "{message}"
+            );
+            assert!(!message.contains("pina_fake"), "{message}");
+        }
     }
 
     #[test]

@@ -94,7 +94,7 @@ codes! {
     EventNameNotInSpec => ("event_name.not_in_spec", Warning, "The Pinterest event name is outside the pinned 5.23 spec's list."),
     EventIdMissing => ("event_id.missing", Error, "No event_id: Pinterest requires one and cannot deduplicate without it."),
     EventIdNotString => ("event_id.not_string", Info, "The source event_id is not a string; it is sent converted to a string."),
-    EventIdDuplicate => ("event_id.duplicate", Warning, "Two events with different orders share one event_id, so Pinterest would drop one as a duplicate."),
+    EventIdDuplicate => ("event_id.duplicate", Warning, "Events with different orders or event names share one event_id, so Pinterest would drop all but one as duplicates."),
     EventTimeMissing => ("event_time.missing", Error, "No event time: Pinterest requires event_time."),
     EventTimeInvalid => ("event_time.invalid", Error, "The event time cannot be read as a timestamp."),
     EventTimeFuture => ("event_time.future", Error, "The event time is in the future."),

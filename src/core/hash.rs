@@ -5,9 +5,23 @@ use sha2::{Digest as _, Sha256};
 
 /// Lower-case hex SHA-256 of the UTF-8 bytes of `text`.
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for byte in &digest {
+    to_hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// Lower-case hex MD5 of `text`. Pinterest never wants MD5; the hash checker uses it to
+/// recognize a setup that sends MD5 by mistake.
+pub fn md5_hex(text: &str) -> String {
+    to_hex(&md5::Md5::digest(text.as_bytes()))
+}
+
+/// Lower-case hex SHA-1 of `text`, for the same reason as [`md5_hex`].
+pub fn sha1_hex(text: &str) -> String {
+    to_hex(&sha1::Sha1::digest(text.as_bytes()))
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
         hex.push(char::from(HEX[usize::from(byte >> 4)]));
         hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
@@ -60,6 +74,15 @@ mod tests {
         assert_eq!(
             sha256_hex(""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        // printf '%s' 'test.user@example.com' | md5sum ; … | sha1sum
+        assert_eq!(
+            md5_hex("test.user@example.com"),
+            "a775546e5a4e4ac660cd78a61cd90bb3"
+        );
+        assert_eq!(
+            sha1_hex("test.user@example.com"),
+            "841944417d25cce59d02caab620e3b5e94ee0ca1"
         );
     }
 

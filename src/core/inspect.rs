@@ -15,6 +15,7 @@ use super::checks;
 use super::diagnostics::{Code, Diagnostic, Severity};
 use super::event::SourceEvent;
 use super::fields::{self, FieldKind, FieldSpec};
+use super::hashcheck::{self, Variant};
 use super::mapping::{EventNameResolution, Mapping, Rule, RuleOrigin, RuleValue};
 use super::normalize::{self, Normalized, Step, is_missing};
 use super::preset::{Derivation, Source};
@@ -88,6 +89,12 @@ pub struct TraceEntry {
 
     /// What is in the payload.
     pub sent: Option<Value>,
+
+    /// Hashed fields only: what common mistakes (the `+` kept, no lower-casing, NFD, MD5 …)
+    /// would have sent instead, so a user can recognize what their current setup sends.
+    /// Empty (and left out of the JSON) for other fields and for pre-hashed values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mistakes: Vec<Variant>,
 }
 
 /// Inspects every event, with the checks that need several events (duplicate event ids).
@@ -231,6 +238,7 @@ struct Found {
 
 /// A converted value.
 struct Converted {
+    mistakes: Vec<Variant>,
     sent: Option<Value>,
     normalized: Option<Value>,
     steps: Vec<Step>,
@@ -377,6 +385,7 @@ impl<'a> Builder<'a> {
                 steps: Vec::new(),
                 normalized: None,
                 sent: None,
+                mistakes: Vec::new(),
             });
             return;
         };
@@ -396,6 +405,7 @@ impl<'a> Builder<'a> {
             steps: vec![Step::new("not sent (override)", "")],
             normalized: None,
             sent: None,
+            mistakes: Vec::new(),
         });
     }
 
@@ -430,6 +440,7 @@ impl<'a> Builder<'a> {
             steps: converted.steps,
             normalized: converted.normalized,
             sent: converted.sent,
+            mistakes: converted.mistakes,
         });
     }
 
@@ -488,6 +499,7 @@ impl<'a> Builder<'a> {
                         steps: Vec::new(),
                         normalized: None,
                         sent: None,
+                        mistakes: Vec::new(),
                     });
                     continue;
                 };
@@ -516,6 +528,7 @@ impl<'a> Builder<'a> {
                     steps: converted.steps,
                     normalized: converted.normalized,
                     sent: converted.sent,
+                    mistakes: converted.mistakes,
                 });
             }
         }
@@ -702,6 +715,7 @@ impl<'a> Builder<'a> {
                 }
                 let sent = (!texts.is_empty()).then(|| Value::Array(texts));
                 Converted {
+                    mistakes: Vec::new(),
                     normalized: sent.clone(),
                     sent,
                     steps,
@@ -730,6 +744,7 @@ impl<'a> Builder<'a> {
         let mut findings = Vec::new();
         let mut normalized = Vec::new();
         let mut hashes: Vec<Value> = Vec::new();
+        let mut mistakes = Vec::new();
 
         for (position, element) in elements.into_iter().enumerate() {
             let text = match element {
@@ -761,6 +776,9 @@ impl<'a> Builder<'a> {
             );
             findings.extend(result.findings);
             if let Some(value) = result.value {
+                if let Some(clear) = &value.normalized {
+                    mistakes.extend(hashcheck::variants(Some(field), &text, clear));
+                }
                 let hash = Value::String(value.sha256);
                 if !hashes.contains(&hash) {
                     hashes.push(hash);
@@ -775,6 +793,7 @@ impl<'a> Builder<'a> {
             _ => Some(Value::Array(normalized)),
         };
         Converted {
+            mistakes,
             sent: (!hashes.is_empty()).then(|| Value::Array(hashes)),
             normalized,
             steps,
@@ -817,6 +836,7 @@ enum ItemValues {
 fn from_normalized<T>(result: Normalized<T>, to_value: impl Fn(T) -> Value) -> Converted {
     let sent = result.value.map(to_value);
     Converted {
+        mistakes: Vec::new(),
         normalized: sent.clone(),
         sent,
         steps: result.steps,
@@ -848,6 +868,7 @@ fn event_name_trace(
         steps: vec![Step::new(step, target.unwrap_or_default())],
         normalized: target.map(|t| Value::String(t.to_owned())),
         sent: target.map(|t| Value::String(t.to_owned())),
+        mistakes: Vec::new(),
     }
 }
 

@@ -3,11 +3,19 @@
 //!
 //! [`Mapping::rules`] resolves it into one [`Rule`] per Pinterest field, saying where the value
 //! comes from and whether that is the preset's choice or an override, so the trace and the GUI
-//! can show both.
+//! can show both. [`diff`] and [`diff_outputs`] say what changes between two mappings.
+
+mod diff;
 
 use std::collections::BTreeMap;
 
+use serde::ser::{Serialize, SerializeMap as _, Serializer};
 use serde_json::Value;
+
+pub use diff::{
+    EventNameChange, EventOutcome, EventOutputChange, FieldChange, FieldOrigin, MappingDiff,
+    NameOrigin, PresetChange, SettingChange, ValueChange, diff, diff_outputs,
+};
 
 use super::fields::{self, FieldSpec, canonical_path};
 use super::preset::{DEFAULT_PRESET, Preset, Source, builtin_presets};
@@ -78,6 +86,23 @@ pub enum RuleValue {
 
     /// Not sent.
     Skip,
+}
+
+/// Written like a config override, `{"sources": [...]}`, `{"const": v}` or `{"skip": true}`,
+/// so that a diff reads like the files it compares.
+impl Serialize for RuleValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            Self::Sources(sources) => {
+                let texts: Vec<String> = sources.iter().map(ToString::to_string).collect();
+                map.serialize_entry("sources", &texts)?;
+            }
+            Self::Const(value) => map.serialize_entry("const", value)?,
+            Self::Skip => map.serialize_entry("skip", &true)?,
+        }
+        map.end()
+    }
 }
 
 /// One Pinterest field's resolved rule.
@@ -166,6 +191,27 @@ impl Mapping {
     /// Removes the override of `field`, going back to the preset.
     pub fn reset_field(&mut self, field: &str) {
         self.fields.remove(&canonical_path(field));
+    }
+
+    /// The same mapping with the preset's tables written out as overrides: every event name
+    /// the preset knows and every field it fills. It behaves exactly like `self`
+    /// ([`diff`] is empty) and, exported, shows the whole table in one file
+    /// (`pinspect config show --full`); it no longer follows later changes of the preset.
+    #[must_use]
+    pub fn explicit(&self) -> Self {
+        let mut full = self.clone();
+        for (source, target) in &self.preset().event_names {
+            full.event_names
+                .entry(source.clone())
+                .or_insert_with(|| target.clone());
+        }
+        for rule in self.rules() {
+            if let (RuleOrigin::Preset, RuleValue::Sources(sources)) = (rule.origin, rule.value) {
+                full.fields
+                    .insert(rule.spec.path, FieldOverride::Sources(sources));
+            }
+        }
+        full
     }
 }
 

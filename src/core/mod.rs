@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod event;
 pub mod fields;
 pub mod hash;
+pub mod hashcheck;
 pub mod inspect;
 pub mod mapping;
 pub mod normalize;

@@ -179,6 +179,9 @@ impl Preset {
 pub const DEFAULT_PRESET: &str = "commandersact";
 
 /// What the preset files look like on disk.
+///
+/// `fields_from` names an earlier preset whose field table this one shares, so that two
+/// presets that differ only in event names cannot drift apart field by field.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PresetFile {
@@ -186,39 +189,57 @@ struct PresetFile {
     title: String,
     description: String,
     event_names: BTreeMap<String, Vec<String>>,
-    fields: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    fields: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(default)]
+    fields_from: Option<String>,
 }
 
-const PRESET_FILES: &[(&str, &str)] = &[(
-    "commandersact.json",
-    include_str!("../../assets/presets/commandersact.json"),
-)];
+/// The preset files, in the order the picker lists them. A preset may only take its fields
+/// from one listed before it.
+const PRESET_FILES: &[(&str, &str)] = &[
+    (
+        "commandersact.json",
+        include_str!("../../assets/presets/commandersact.json"),
+    ),
+    (
+        "commandersact-2026.json",
+        include_str!("../../assets/presets/commandersact-2026.json"),
+    ),
+];
 
 /// Every built-in preset, parsed once. A preset that fails to parse is logged and left out;
 /// the unit tests make sure none does.
 pub fn builtin_presets() -> &'static [Preset] {
     static PRESETS: OnceLock<Vec<Preset>> = OnceLock::new();
     PRESETS.get_or_init(|| {
-        PRESET_FILES
-            .iter()
-            .filter_map(|(file, text)| match parse_preset(text) {
-                Ok(preset) => Some(preset),
-                Err(err) => {
-                    log::error!("built-in preset {file} is broken: {err}");
-                    None
-                }
-            })
-            .collect()
+        let mut presets: Vec<Preset> = Vec::new();
+        for (file, text) in PRESET_FILES {
+            match parse_preset(text, &presets) {
+                Ok(preset) => presets.push(preset),
+                Err(err) => log::error!("built-in preset {file} is broken: {err}"),
+            }
+        }
+        presets
     })
 }
 
-/// Parses a preset file and checks every field and source in it.
-pub fn parse_preset(text: &str) -> Result<Preset, String> {
+/// The names of the built-in presets, in picker order.
+pub fn preset_names() -> Vec<&'static str> {
+    builtin_presets().iter().map(|p| p.name.as_str()).collect()
+}
+
+/// Parses a preset file and checks every event name, field and source in it. `earlier` are
+/// the presets a `fields_from` may name.
+pub fn parse_preset(text: &str, earlier: &[Preset]) -> Result<Preset, String> {
     let file: PresetFile = serde_json::from_str(text).map_err(|err| err.to_string())?;
-    let catalog = fields::catalog();
+    let pinterest_names = fields::all_event_names();
 
     let mut event_names = BTreeMap::new();
     for (target, sources) in file.event_names {
+        if !pinterest_names.contains(&target.as_str()) {
+            return Err(format!("{target} is not a Pinterest event name"));
+        }
         for source in sources {
             if let Some(previous) = event_names.insert(source.clone(), target.clone()) {
                 return Err(format!(
@@ -228,10 +249,35 @@ pub fn parse_preset(text: &str) -> Result<Preset, String> {
         }
     }
 
+    let fields = match (file.fields, file.fields_from) {
+        (Some(table), None) => parse_field_table(&table)?,
+        (None, Some(from)) => earlier
+            .iter()
+            .find(|preset| preset.name == from)
+            .map(|preset| preset.fields.clone())
+            .ok_or_else(|| format!("fields_from names {from:?}, which is not listed before"))?,
+        _ => return Err("a preset has exactly one of \"fields\" and \"fields_from\"".to_owned()),
+    };
+    Ok(Preset {
+        name: file.name,
+        title: file.title,
+        description: file.description,
+        event_names,
+        fields,
+    })
+}
+
+/// A preset's own field table, in catalog order.
+fn parse_field_table(
+    table: &BTreeMap<String, Vec<String>>,
+) -> Result<Vec<(String, Vec<Source>)>, String> {
+    let catalog = fields::catalog();
+    if let Some(unknown) = table.keys().find(|path| catalog.get(path).is_none()) {
+        return Err(format!("{unknown} is not a Pinterest field"));
+    }
     let mut fields = Vec::new();
     for spec in catalog.fields() {
-        let Some((_, texts)) = file
-            .fields
+        let Some((_, texts)) = table
             .iter()
             .find(|(path, _)| canonical_path(path) == spec.path)
         else {
@@ -243,17 +289,7 @@ pub fn parse_preset(text: &str) -> Result<Preset, String> {
             .collect::<Result<Vec<_>, _>>()?;
         fields.push((spec.path.clone(), sources));
     }
-    if let Some(unknown) = file.fields.keys().find(|path| catalog.get(path).is_none()) {
-        return Err(format!("{unknown} is not a Pinterest field"));
-    }
-
-    Ok(Preset {
-        name: file.name,
-        title: file.title,
-        description: file.description,
-        event_names,
-        fields,
-    })
+    Ok(fields)
 }
 
 #[cfg(test)]
@@ -325,6 +361,130 @@ mod tests {
             );
         }
         assert_eq!(preset.fields.len(), 39);
+    }
+
+    /// `commandersact-2026`'s whole event table, as its description documents it.
+    const TABLE_2026: &[(&str, &str)] = &[
+        ("page_view", "page_visit"),
+        ("page_visit", "page_visit"),
+        ("view_item", "view_content"),
+        ("viewcontent", "view_content"),
+        ("view_content", "view_content"),
+        ("purchase", "checkout"),
+        ("buy", "checkout"),
+        ("pay", "checkout"),
+        ("payment", "checkout"),
+        ("checkout", "checkout"),
+        ("begin_checkout", "initiate_checkout"),
+        ("initiate_checkout", "initiate_checkout"),
+        ("add_payment_info", "add_payment_info"),
+        ("add_to_cart", "add_to_cart"),
+        ("addtocart", "add_to_cart"),
+        ("add_to_wishlist", "add_to_wishlist"),
+        ("search", "search"),
+        ("find_location", "find_location"),
+        ("generate_lead", "lead"),
+        ("lead", "lead"),
+        ("contact", "contact"),
+        ("submit_application", "submit_application"),
+        ("sign_up", "signup"),
+        ("signup", "signup"),
+        ("completeregistration", "signup"),
+        ("view_item_list", "view_category"),
+        ("viewcategory", "view_category"),
+        ("view_category", "view_category"),
+        ("watch_video", "watch_video"),
+        ("watchvideo", "watch_video"),
+        ("subscribe", "subscribe"),
+        ("start_trial", "start_trial"),
+        ("schedule", "schedule"),
+        ("customize_product", "customize_product"),
+        ("app_install", "app_install"),
+        ("app_open", "app_open"),
+        ("add_shipping_info", "custom"),
+        ("login", "custom"),
+        ("refund", "custom"),
+        ("remove_from_cart", "custom"),
+        ("select_content", "custom"),
+        ("select_item", "custom"),
+        ("view_cart", "custom"),
+        ("select_promotion", "custom"),
+        ("view_promotion", "custom"),
+    ];
+
+    #[test]
+    fn commandersact_2026_maps_each_name_as_documented() {
+        let newer = Preset::builtin("commandersact-2026").unwrap();
+        let table: BTreeMap<String, String> = TABLE_2026
+            .iter()
+            .map(|(source, target)| ((*source).to_owned(), (*target).to_owned()))
+            .collect();
+        assert_eq!(newer.event_names, table);
+
+        // Every name of the default table is still mapped, and each one that changes is
+        // explained in the description.
+        let default = Preset::builtin(DEFAULT_PRESET).unwrap();
+        for (source, old) in &default.event_names {
+            let new = &newer.event_names[source];
+            if new != old {
+                assert!(
+                    newer.description.contains(source.as_str()),
+                    "{source}: {old} → {new} is not documented"
+                );
+            }
+        }
+        assert_eq!(newer.fields, default.fields);
+        assert_eq!(preset_names(), ["commandersact", "commandersact-2026"]);
+    }
+
+    #[test]
+    fn preset_files_are_checked() {
+        let default = builtin_presets();
+        let file = |event_names: &str, tail: &str| {
+            format!(
+                r#"{{"name": "x", "title": "X", "description": "d", "event_names": {event_names}, {tail}}}"#
+            )
+        };
+        let bad_target = parse_preset(
+            &file(
+                r#"{"chekout": ["purchase"]}"#,
+                r#""fields_from": "commandersact""#,
+            ),
+            default,
+        );
+        assert!(bad_target.unwrap_err().contains("chekout"));
+        let twice = parse_preset(
+            &file(
+                r#"{"checkout": ["purchase"], "lead": ["purchase"]}"#,
+                r#""fields_from": "commandersact""#,
+            ),
+            default,
+        );
+        assert!(twice.unwrap_err().contains("both"));
+        let unknown_base = parse_preset(&file("{}", r#""fields_from": "nope""#), default);
+        assert!(unknown_base.unwrap_err().contains("nope"));
+        let neither = parse_preset(&file("{}", r#""fields": null"#), default);
+        assert!(neither.unwrap_err().contains("exactly one"));
+        let both = parse_preset(
+            &file("{}", r#""fields": {}, "fields_from": "commandersact""#),
+            default,
+        );
+        assert!(both.unwrap_err().contains("exactly one"));
+        let bad_field = parse_preset(
+            &file("{}", r#""fields": {"user_data.emial": ["user.email"]}"#),
+            default,
+        );
+        assert!(bad_field.unwrap_err().contains("user_data.emial"));
+        let own = parse_preset(
+            &file(
+                r#"{"lead": ["optin"]}"#,
+                r#""fields": {"user_data.em": ["user.mail"]}"#,
+            ),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(own.fields.len(), 1);
+        assert_eq!(own.event_names["optin"], "lead");
     }
 
     #[test]

@@ -4,8 +4,14 @@
 
 mod architecture;
 mod cli;
+mod config;
+mod diagnostics;
 mod doc_examples;
 mod golden;
+mod golden_vectors;
 mod gui;
+mod hash_check;
+mod properties;
 mod send;
 mod support;
+mod traps;

@@ -6,9 +6,20 @@ use unicode_normalization::UnicodeNormalization as _;
 use super::{Finding, Normalized, Step, apply, nfc};
 use crate::core::diagnostics::Code;
 
-/// Phone → E.164 digits without `+`, parsed with libphonenumber's rules. A national number
-/// needs `default_country`; without one it is dropped, because prefixing the wrong country
-/// code (or stripping the trunk zero blindly) hashes a different person's number.
+/// Phone → E.164 digits without `+`, parsed with libphonenumber's rules (the `phonenumber`
+/// crate).
+///
+/// - `+…` or `00…`: an international number, read as it is.
+/// - Anything else is a national number: it needs `default_country`, because prefixing the
+///   wrong country code (or stripping the trunk zero blindly) hashes somebody else's number.
+///   With a default country the number is read as a national number of that country; when
+///   that reading is not a valid number but the digits are valid with a leading `+` (the value
+///   is already E.164 without `+`), that reading is taken.
+/// - Without a default country, only digit strings of 11 to 15 digits that are valid with a
+///   leading `+` are taken (they already carry their country code; shorter ones could be a
+///   national number of one country and a valid number of another). Everything else is
+///   dropped with `phone.no_country`.
+/// - A number that parses but is not valid for its country is hashed with `phone.invalid`.
 pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
     let mut steps = Vec::new();
     let trimmed = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
@@ -16,53 +27,55 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
         return Normalized::ok(String::new(), steps);
     }
 
-    // `00` is the international prefix in most of the world; read it as `+`.
-    let international = if let Some(rest) = trimmed.strip_prefix("00") {
-        steps.push(Step::new(
-            "international prefix 00 read as +",
-            format!("+{rest}"),
-        ));
-        Some(format!("+{rest}"))
-    } else if trimmed.starts_with('+') {
-        Some(trimmed.clone())
-    } else {
-        None
-    };
-
-    let parsed = match (&international, default_country) {
-        (Some(number), _) => phonenumber::parse(None, number).map(|n| (n, None)),
-        (None, Some(country)) => {
-            let Ok(id) = country
-                .trim()
-                .to_ascii_uppercase()
-                .parse::<phonenumber::country::Id>()
-            else {
+    let region = match default_country.map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(country) => match country
+            .to_ascii_uppercase()
+            .parse::<phonenumber::country::Id>()
+        {
+            Ok(id) => Some(id),
+            Err(_) => {
                 return Normalized::dropped(
                     steps,
                     Finding::new(
                         Code::PhoneNoCountry,
                         format!(
-                            "the default phone country {country:?} is not an ISO 3166-1 alpha-2 code; the national number {trimmed:?} is not sent"
+                            "the default phone country {country:?} is not an ISO 3166-1 alpha-2 code such as FR; {trimmed:?} is not sent. Fix the setting"
                         ),
                     ),
                 );
-            };
-            phonenumber::parse(Some(id), &trimmed).map(|n| (n, Some(country)))
+            }
+        },
+    };
+
+    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 3 {
+        return Normalized::dropped(
+            steps,
+            Finding::new(
+                Code::PhoneInvalid,
+                format!("{trimmed:?} is not a phone number; not sent"),
+            ),
+        );
+    }
+
+    let parsed = if let Some(international) = international_form(&trimmed) {
+        if international != trimmed {
+            steps.push(Step::new(
+                "international prefix 00 read as +",
+                international.clone(),
+            ));
         }
-        (None, None) => {
-            return Normalized::dropped(
-                steps,
-                Finding::new(
-                    Code::PhoneNoCountry,
-                    format!(
-                        "{trimmed:?} has no country code (no + or 00) and no default phone country is set; not sent rather than guessed. Set the default phone country or send numbers in E.164"
-                    ),
-                ),
-            );
+        phonenumber::parse(None, &international)
+            .map(|number| (number, "parsed as an international number".to_owned()))
+    } else {
+        match national(&trimmed, &digits, region) {
+            Ok(parsed) => parsed,
+            Err(finding) => return Normalized::dropped(steps, finding),
         }
     };
 
-    let (number, used_default) = match parsed {
+    let (number, how) = match parsed {
         Ok(parsed) => parsed,
         Err(err) => {
             return Normalized::dropped(
@@ -76,25 +89,86 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
     };
 
     let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
-    let rule = match used_default {
-        Some(country) => format!(
-            "parsed with default country {}",
-            country.trim().to_ascii_uppercase()
-        ),
-        None => "parsed as international".to_owned(),
-    };
-    steps.push(Step::new(rule, e164.clone()));
-    let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
-    steps.push(Step::new("E.164 without +", digits.clone()));
+    steps.push(Step::new(how, e164.clone()));
+    let value: String = e164.chars().filter(char::is_ascii_digit).collect();
+    steps.push(Step::new("E.164 without +", value.clone()));
 
-    let mut result = Normalized::ok(digits, steps);
+    let mut result = Normalized::ok(value, steps);
     if !number.is_valid() {
         result = result.with(Finding::new(
             Code::PhoneInvalid,
-            format!("{e164} is not a valid number for its country; it is hashed anyway, but will not match"),
+            format!(
+                "{e164} (from {trimmed:?}) is not a valid number for its country; it is hashed anyway but will not match. Check the number and the default phone country"
+            ),
         ));
     }
     result
+}
+
+/// `+33 6…` stays; `0033 6…` becomes `+33 6…`; a national number gives `None`.
+fn international_form(text: &str) -> Option<String> {
+    let start = text.find(|c: char| c.is_ascii_digit() || c == '+')?;
+    let rest = text.get(start..)?;
+    if rest.starts_with('+') {
+        return Some(text.to_owned());
+    }
+    let after = rest.strip_prefix("00")?;
+    // "00" followed by a country code; "000…" is not an international prefix.
+    after
+        .starts_with(|c: char| c.is_ascii_digit() && c != '0')
+        .then(|| format!("+{after}"))
+}
+
+/// Characters allowed around the digits of a number written without `+`.
+fn is_phone_formatting(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '/' | '\u{a0}')
+}
+
+type ParsedPhone = (phonenumber::PhoneNumber, String);
+
+/// A number written without `+` or `00`.
+fn national(
+    trimmed: &str,
+    digits: &str,
+    region: Option<phonenumber::country::Id>,
+) -> Result<Result<ParsedPhone, phonenumber::ParseError>, Finding> {
+    let plain_digits = trimmed.chars().all(is_phone_formatting) && !digits.starts_with('0');
+    let as_international = || {
+        plain_digits
+            .then(|| phonenumber::parse(None, format!("+{digits}")).ok())
+            .flatten()
+            .filter(phonenumber::PhoneNumber::is_valid)
+            .map(|number| {
+                let how = format!(
+                    "digits already start with country code +{}",
+                    number.code().value()
+                );
+                (number, how)
+            })
+    };
+
+    let Some(region) = region else {
+        if (11..=15).contains(&digits.len())
+            && let Some(found) = as_international()
+        {
+            return Ok(Ok(found));
+        }
+        return Err(Finding::new(
+            Code::PhoneNoCountry,
+            format!(
+                "{trimmed:?} has no country code (no + or 00) and no default phone country is set; not sent rather than guessed. Set the default phone country, or send numbers in E.164 (+33…)"
+            ),
+        ));
+    };
+
+    let how = format!("parsed as a national number of {region:?} (default phone country)");
+    match phonenumber::parse(Some(region), trimmed) {
+        Ok(number) if number.is_valid() => Ok(Ok((number, how))),
+        national => Ok(match as_international() {
+            Some(found) => Ok(found),
+            None => national.map(|number| (number, how)),
+        }),
+    }
 }
 
 /// Gender → `f`, `m` or `n` from common words in several languages.
@@ -213,8 +287,16 @@ const GENDER_WORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Date of birth → `YYYYMMDD`. Day/month order is read only when it is certain: a part above
-/// 12, or dotted dates (a European convention). Both readings possible → dropped.
+/// Date of birth → `YYYYMMDD`.
+///
+/// Read forms: `YYYY-MM-DD` (also with `/` or `.`, and with a time after it), `YYYYMMDD`,
+/// `DD/MM/YYYY` and `MM/DD/YYYY` (also with `-`), `DD.MM.YYYY` (dots are day-first, the
+/// European convention), `DDMMYYYY` / `MMDDYYYY`, and dates with an English, French, German,
+/// Spanish or Italian month name (`17 March 1985`, `March 17th, 1985`, `17-Mar-1985`).
+/// Day/month order is decided only when it is certain: one of the two is above 12, or both
+/// are equal. Otherwise the date is ambiguous and dropped (`birthdate.ambiguous`), as are
+/// two-digit years. Impossible dates (`1985-02-30`) and years outside 1900–2100 are dropped
+/// with `birthdate.invalid`.
 pub fn birthdate(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let trimmed = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
@@ -222,31 +304,12 @@ pub fn birthdate(raw: &str) -> Normalized<String> {
         return Normalized::ok(String::new(), steps);
     }
 
-    let parsed = read_date(&trimmed);
-    let (year, month, day, how) = match parsed {
+    let (year, month, day, how) = match read_date(&trimmed) {
         Ok(parts) => parts,
         Err(finding) => return Normalized::dropped(steps, finding),
     };
-
-    if jiff::civil::Date::new(year, month, day).is_err() {
-        return Normalized::dropped(
-            steps,
-            Finding::new(
-                Code::BirthdateInvalid,
-                format!("{trimmed:?} is not a real date ({year:04}-{month:02}-{day:02}); not sent"),
-            ),
-        );
-    }
-    if !(1900..=2100).contains(&year) {
-        return Normalized::dropped(
-            steps,
-            Finding::new(
-                Code::BirthdateInvalid,
-                format!(
-                    "{trimmed:?} has the year {year}, which is not a plausible birth year; not sent"
-                ),
-            ),
-        );
+    if let Err(finding) = check_date(&trimmed, year, month, day) {
+        return Normalized::dropped(steps, finding);
     }
 
     let value = format!("{year:04}{month:02}{day:02}");
@@ -257,13 +320,45 @@ pub fn birthdate(raw: &str) -> Normalized<String> {
     Normalized::ok(value, steps)
 }
 
-type DateParts = (i16, i8, i8, &'static str);
+/// Year, month, day and how they were read.
+type DateParts = (u32, u32, u32, &'static str);
+
+fn check_date(text: &str, year: u32, month: u32, day: u32) -> Result<(), Finding> {
+    let real = i16::try_from(year).ok().and_then(|y| {
+        let m = i8::try_from(month).ok()?;
+        let d = i8::try_from(day).ok()?;
+        jiff::civil::Date::new(y, m, d).ok()
+    });
+    if real.is_none() {
+        return Err(Finding::new(
+            Code::BirthdateInvalid,
+            format!(
+                "{text:?} is not a real date (year {year}, month {month}, day {day}); not sent. Use YYYY-MM-DD"
+            ),
+        ));
+    }
+    if !PLAUSIBLE_YEARS.contains(&year) {
+        return Err(Finding::new(
+            Code::BirthdateInvalid,
+            format!("{text:?} has the year {year}, which is not a plausible birth year; not sent"),
+        ));
+    }
+    Ok(())
+}
+
+// TODO(#3): a birth date after the inspection clock (`--now`) is impossible too; the
+// normalizer has no clock yet, so only years after 2100 are refused.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<u32> = 1900..=2100;
+
+fn is_real_date(year: u32, month: u32, day: u32) -> bool {
+    PLAUSIBLE_YEARS.contains(&year) && check_date("", year, month, day).is_ok()
+}
 
 fn read_date(text: &str) -> Result<DateParts, Finding> {
     let invalid = || {
         Finding::new(
             Code::BirthdateInvalid,
-            format!("{text:?} is not a date pinspect can read (use YYYY-MM-DD); not sent"),
+            format!("{text:?} is not a date pinspect can read; not sent. Use YYYY-MM-DD"),
         )
     };
 
@@ -275,10 +370,17 @@ fn read_date(text: &str) -> Result<DateParts, Finding> {
         .unwrap_or(text);
 
     if date_part.len() == 8 && date_part.chars().all(|c| c.is_ascii_digit()) {
-        let year = number(&date_part[..4]).ok_or_else(invalid)?;
-        let month = number(&date_part[4..6]).ok_or_else(invalid)?;
-        let day = number(&date_part[6..]).ok_or_else(invalid)?;
-        return parts(year, month, day, "YYYYMMDD").ok_or_else(invalid);
+        let part = |range: std::ops::Range<usize>| date_part.get(range).and_then(number);
+        let (Some(head), Some(first), Some(second), Some(tail)) =
+            (part(0..4), part(0..2), part(2..4), part(4..8))
+        else {
+            return Err(invalid());
+        };
+        let (month, day) = (part(4..6).unwrap_or(0), part(6..8).unwrap_or(0));
+        if is_real_date(head, month, day) {
+            return Ok((head, month, day, "YYYYMMDD"));
+        }
+        return day_month(text, first, second, tail, "DDMMYYYY", "MMDDYYYY");
     }
 
     let separator = date_part.chars().find(|c| matches!(c, '-' | '/' | '.'));
@@ -287,49 +389,55 @@ fn read_date(text: &str) -> Result<DateParts, Finding> {
         if let [a, b, c] = pieces.as_slice()
             && let (Some(x), Some(y), Some(z)) = (number(a), number(b), number(c))
         {
-            {
-                if a.len() == 4 {
-                    return parts(x, y, z, "year-month-day").ok_or_else(invalid);
-                }
-                if c.len() != 4 {
-                    return Err(Finding::new(
-                        Code::BirthdateAmbiguous,
-                        format!(
-                            "{text:?} has a two-digit year; the century cannot be known, so it is not sent"
-                        ),
-                    ));
-                }
-                if separator == '.' {
-                    return parts(z, y, x, "day.month.year").ok_or_else(invalid);
-                }
-                return match (x > 12, y > 12) {
-                    (true, false) => parts(z, y, x, "day/month/year").ok_or_else(invalid),
-                    (false, true) => parts(z, x, y, "month/day/year").ok_or_else(invalid),
-                    (false, false) if x == y => {
-                        parts(z, y, x, "day/month/year").ok_or_else(invalid)
-                    }
-                    (false, false) => Err(Finding::new(
-                        Code::BirthdateAmbiguous,
-                        format!(
-                            "{text:?} reads as {z:04}-{y:02}-{x:02} (day first) or {z:04}-{x:02}-{y:02} (month first); not sent rather than guessed. Use YYYY-MM-DD"
-                        ),
-                    )),
-                    (true, true) => Err(invalid()),
-                };
+            if a.len() == 4 {
+                return Ok((x, y, z, "year-month-day"));
             }
+            if c.len() != 4 {
+                return Err(Finding::new(
+                    Code::BirthdateAmbiguous,
+                    format!(
+                        "{text:?} has a two-digit year; the century cannot be known, so it is not sent. Use YYYY-MM-DD"
+                    ),
+                ));
+            }
+            if separator == '.' {
+                return Ok((z, y, x, "day.month.year"));
+            }
+            return day_month(text, x, y, z, "day/month/year", "month/day/year");
         }
     }
 
     month_name_date(text).ok_or_else(invalid)
 }
 
-fn parts(year: u32, month: u32, day: u32, how: &'static str) -> Option<DateParts> {
-    Some((
-        i16::try_from(year).ok()?,
-        i8::try_from(month).ok()?,
-        i8::try_from(day).ok()?,
-        how,
-    ))
+/// Decides between day-first and month-first; ambiguous when both readings are dates.
+fn day_month(
+    text: &str,
+    first: u32,
+    second: u32,
+    year: u32,
+    day_first: &'static str,
+    month_first: &'static str,
+) -> Result<DateParts, Finding> {
+    let as_day_first = is_real_date(year, second, first);
+    let as_month_first = is_real_date(year, first, second);
+    match (as_day_first, as_month_first) {
+        (true, false) => Ok((year, second, first, day_first)),
+        (false, true) => Ok((year, first, second, month_first)),
+        (true, true) if first == second => Ok((year, second, first, day_first)),
+        (true, true) => Err(Finding::new(
+            Code::BirthdateAmbiguous,
+            format!(
+                "{text:?} reads as {year:04}-{second:02}-{first:02} (day first) or {year:04}-{first:02}-{second:02} (month first); not sent rather than guessed. Use YYYY-MM-DD"
+            ),
+        )),
+        (false, false) => Err(Finding::new(
+            Code::BirthdateInvalid,
+            format!(
+                "{text:?} is not a real date in either day/month order; not sent. Use YYYY-MM-DD"
+            ),
+        )),
+    }
 }
 
 fn number(text: &str) -> Option<u32> {
@@ -339,7 +447,7 @@ fn number(text: &str) -> Option<u32> {
     text.parse().ok()
 }
 
-/// `17 March 1985`, `March 17, 1985`, `17 mars 1985`, `17-Mar-1985`.
+/// `17 March 1985`, `March 17th, 1985`, `17 mars 1985`, `1er mai 1985`, `17-Mar-1985`.
 fn month_name_date(text: &str) -> Option<DateParts> {
     let words: Vec<String> = text
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | '-' | '/' | '.'))
@@ -350,16 +458,18 @@ fn month_name_date(text: &str) -> Option<DateParts> {
         return None;
     };
     let year = number(c).filter(|_| c.len() == 4)?;
+    let day = |word: &str| {
+        let digits = word.trim_end_matches(|ch: char| ch.is_alphabetic());
+        let suffix = &word[digits.len()..];
+        ["", "st", "nd", "rd", "th", "er", "e"]
+            .contains(&suffix)
+            .then(|| number(digits))
+            .flatten()
+    };
     if let Some(month) = month_number(a) {
-        return parts(year, month, number(b)?, "month name");
+        return Some((year, month, day(b)?, "month name"));
     }
-    let month = month_number(b)?;
-    parts(
-        year,
-        month,
-        number(a.trim_end_matches(|ch: char| ch.is_alphabetic()))?,
-        "month name",
-    )
+    Some((year, month_number(b)?, day(a)?, "month name"))
 }
 
 fn month_number(word: &str) -> Option<u32> {
@@ -399,13 +509,18 @@ fn month_number(word: &str) -> Option<u32> {
         .map(|(number, _)| number)
 }
 
-/// City → lower-case letters and digits only (spaces and punctuation removed).
+/// City → Unicode NFC, lower-case, letters and digits only (spaces and punctuation removed,
+/// diacritics kept): `Saint-Étienne` → `saintétienne`.
 pub fn city(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let value = apply(&mut steps, raw, "Unicode NFC", nfc);
     let value = apply(&mut steps, &value, "lower-case", str::to_lowercase);
     let value = apply(&mut steps, &value, "remove spaces and punctuation", |v| {
-        v.chars().filter(|c| c.is_alphanumeric()).collect()
+        v.chars()
+            .filter(|c| c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(*c))
+            .collect::<String>()
+            .nfc()
+            .collect()
     });
     Normalized::ok(value, steps)
 }
@@ -417,8 +532,24 @@ pub fn state(raw: &str) -> Normalized<String> {
     if trimmed.is_empty() {
         return Normalized::ok(String::new(), steps);
     }
+    // ISO 3166-2 (`US-CA`, `CA-QC`): the part after the country is the state code.
+    if let Some((country, code)) = trimmed.split_once('-')
+        && country.len() == 2
+        && code.len() == 2
+        && trimmed.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+    {
+        let value = code.to_ascii_lowercase();
+        steps.push(Step::new(
+            format!("ISO 3166-2 {trimmed} → state code, lower-case"),
+            value.clone(),
+        ));
+        return Normalized::ok(value, steps);
+    }
     let letters: String = trimmed.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.chars().count() == 2 && letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        let letters = apply(&mut steps, &trimmed, "remove dots and spaces", |_| {
+            letters.clone()
+        });
         let value = apply(&mut steps, &letters, "lower-case", str::to_lowercase);
         return Normalized::ok(value, steps);
     }
@@ -433,7 +564,7 @@ pub fn state(raw: &str) -> Normalized<String> {
         Finding::new(
             Code::StateUnknown,
             format!(
-                "{trimmed:?} is not a two-letter state code or a US state or Canadian province name; not sent"
+                "{trimmed:?} is not a two-letter state code or a US state or Canadian province name; not sent. Map a two-letter code (user.state_short)"
             ),
         ),
     )
@@ -516,11 +647,12 @@ pub fn zip(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let trimmed = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    // Nine digits with nothing but spaces or hyphens: a US ZIP+4 (no other country has
+    // nine-digit postcodes), written `94025-1234`, `94025 1234` or `940251234`.
     let zip_plus_four = digits.len() == 9
         && trimmed
             .chars()
-            .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
-        && trimmed.find(['-', ' ']).is_none_or(|at| at == 5);
+            .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
     if zip_plus_four {
         let value = digits[..5].to_owned();
         steps.push(Step::new("US ZIP+4 → first 5 digits", value.clone()));
@@ -686,6 +818,51 @@ mod tests {
             code(&phone("06 55", Some("ZZ"))),
             Some(Code::PhoneNoCountry)
         );
+    }
+
+    #[test]
+    fn phones_without_plus_are_never_guessed() {
+        // Already E.164 without +: long enough to carry a country code, valid that way.
+        assert_eq!(value(&phone("16505551212", None)), Some("16505551212"));
+        assert_eq!(
+            value(&phone("33655501234", Some("US"))),
+            Some("33655501234")
+        );
+        // A US national number is also a valid New Zealand number (+64 65 550 143): without
+        // a default country it is not read either way.
+        let ambiguous = phone("6465550143", None);
+        assert_eq!(value(&ambiguous), None);
+        assert_eq!(code(&ambiguous), Some(Code::PhoneNoCountry));
+        assert_eq!(
+            value(&phone("646-555-0143", Some("US"))),
+            Some("16465550143")
+        );
+        // The trunk zero is never stripped blindly.
+        assert_eq!(code(&phone("0655501234", None)), Some(Code::PhoneNoCountry));
+        assert_eq!(code(&phone("12", Some("FR"))), Some(Code::PhoneInvalid));
+    }
+
+    #[test]
+    fn more_birthdate_forms() {
+        for (raw, want) in [
+            ("17031985", "19850317"),
+            ("03171985", "19850317"),
+            ("March 17th, 1985", "19850317"),
+            ("1er mai 1985", "19850501"),
+            ("1985-3-7", "19850307"),
+        ] {
+            assert_eq!(value(&birthdate(raw)), Some(want), "{raw}");
+        }
+        assert_eq!(code(&birthdate("04051985")), Some(Code::BirthdateAmbiguous));
+        assert_eq!(code(&birthdate("13/13/1985")), Some(Code::BirthdateInvalid));
+        assert_eq!(code(&birthdate("1850-01-01")), Some(Code::BirthdateInvalid));
+    }
+
+    #[test]
+    fn state_forms() {
+        assert_eq!(value(&state("US-TX")), Some("tx"));
+        assert_eq!(value(&state("N.Y.")), Some("ny"));
+        assert_eq!(value(&state("new york")), Some("ny"));
     }
 
     #[test]

@@ -142,8 +142,18 @@ fn is_placeholder(text: &str) -> bool {
             .any(|word| text.trim().eq_ignore_ascii_case(word))
 }
 
+/// Lower-case hex SHA-256 of the empty string: never sent, because it means "no value".
+pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// Normalizes and hashes one value of a hashed field. `source_is_sha256` is true when the
 /// value came from a `*_sha256` source, which must hold a digest.
+///
+/// The order of the rules matters and is the same for every field:
+/// 1. an all-zero advertising id is dropped (before the digest test: 32 zeros are not an MD5);
+/// 2. a value that is already a digest: SHA-256 passes through lower-cased, MD5 and SHA-1 are
+///    errors, and anything else from a `*_sha256` source is an error;
+/// 3. a value without a single letter or digit (`"+++"`, `" - "`) normalizes to nothing;
+/// 4. the field's own normalization, then SHA-256 of the UTF-8 bytes.
 pub fn hashed(
     field: HashedField,
     raw: &str,
@@ -152,23 +162,20 @@ pub fn hashed(
 ) -> Normalized<HashedValue> {
     let trimmed = raw.trim();
 
+    if field == HashedField::HashedMaids && is_zero_id(trimmed) {
+        return Normalized::dropped(Vec::new(), zero_maid_finding());
+    }
+
+    let mut clear_steps = Vec::new();
     match digest_shape(trimmed) {
-        DigestShape::Sha256 => {
-            let lower = trimmed.to_ascii_lowercase();
-            let mut steps = vec![Step::new("already SHA-256: passed through", trimmed)];
-            if lower != trimmed {
-                steps.push(Step::new("lower-case hex", lower.clone()));
-            }
-            return Normalized::ok(
-                HashedValue {
-                    normalized: None,
-                    sha256: lower,
-                },
-                steps,
-            )
-            .with(Finding::new(
-                Code::HashPrehashed,
-                "already a SHA-256, sent lower-cased; pinspect cannot check how it was normalized before hashing",
+        DigestShape::Sha256 => return prehashed(field, trimmed),
+        DigestShape::Md5 | DigestShape::Sha1
+            if field == HashedField::ExternalId && !source_is_sha256 =>
+        {
+            // A user id made of 32 hex digits is usually a UUID without hyphens, not an MD5.
+            clear_steps.push(Step::new(
+                "hex id read as a clear user id, not as a digest",
+                trimmed,
             ));
         }
         shape @ (DigestShape::Md5 | DigestShape::Sha1) => {
@@ -182,7 +189,7 @@ pub fn hashed(
                 Finding::new(
                     Code::HashWeakDigest,
                     format!(
-                        "{} hex characters look like an {name} digest; Pinterest needs SHA-256 of the clear value, so it is not sent",
+                        "{} hex characters look like an {name} digest; Pinterest needs the SHA-256 of the normalized clear value, so it is not sent. Send the clear value (pinspect hashes it) or its SHA-256",
                         trimmed.len()
                     ),
                 ),
@@ -194,7 +201,7 @@ pub fn hashed(
                 Finding::new(
                     Code::HashInvalidPrehashed,
                     format!(
-                        "the source is named *_sha256 but holds {}, not 64 hex characters; not sent",
+                        "the source is named *_sha256 but holds {}, not 64 hex characters; not sent. Put the clear value in the clear source, or a real SHA-256 here",
                         describe_text(trimmed)
                     ),
                 ),
@@ -203,12 +210,17 @@ pub fn hashed(
         DigestShape::NotADigest => {}
     }
 
-    let normalized = normalize_clear(field, raw, options);
+    if !raw.chars().any(char::is_alphanumeric) {
+        return Normalized::dropped(clear_steps, empty_finding(raw));
+    }
+
     let Normalized {
         value,
-        mut steps,
+        steps,
         mut findings,
-    } = normalized;
+    } = normalize_clear(field, raw, options);
+    clear_steps.extend(steps);
+    let mut steps = clear_steps;
     let Some(text) = value else {
         return Normalized {
             value: None,
@@ -217,10 +229,7 @@ pub fn hashed(
         };
     };
     if text.is_empty() {
-        findings.push(Finding::new(
-            Code::NormalizeEmpty,
-            format!("{raw:?} normalizes to nothing; the field is dropped rather than sending the hash of an empty string"),
-        ));
+        findings.push(empty_finding(raw));
         return Normalized {
             value: None,
             steps,
@@ -239,6 +248,65 @@ pub fn hashed(
         findings,
     }
 }
+
+/// A 64-hex value: passed through lower-cased, unless it is the digest of nothing.
+fn prehashed(field: HashedField, trimmed: &str) -> Normalized<HashedValue> {
+    let lower = trimmed.to_ascii_lowercase();
+    let mut steps = vec![Step::new("already SHA-256: passed through", trimmed)];
+    if lower != trimmed {
+        steps.push(Step::new("lower-case hex", lower.clone()));
+    }
+    if lower == EMPTY_SHA256 {
+        return Normalized::dropped(
+            steps,
+            Finding::new(
+                Code::NormalizeEmpty,
+                "this is the SHA-256 of an empty string, i.e. of no value; the field is dropped. Fix the setup that hashes missing values",
+            ),
+        );
+    }
+    if field == HashedField::HashedMaids && ZERO_MAID_SHA256.contains(&lower.as_str()) {
+        return Normalized::dropped(steps, zero_maid_finding());
+    }
+    Normalized::ok(
+        HashedValue {
+            normalized: None,
+            sha256: lower,
+        },
+        steps,
+    )
+    .with(Finding::new(
+        Code::HashPrehashed,
+        "already a SHA-256, sent lower-cased and not hashed again; pinspect cannot check how the value was normalized before hashing (compare with `pinspect hash`)",
+    ))
+}
+
+fn empty_finding(raw: &str) -> Finding {
+    Finding::new(
+        Code::NormalizeEmpty,
+        format!(
+            "{} normalizes to nothing (no letter or digit left); the field is dropped rather than sending the SHA-256 of an empty string",
+            describe_text(raw)
+        ),
+    )
+}
+
+fn zero_maid_finding() -> Finding {
+    Finding::new(
+        Code::MaidZero,
+        "the advertising id is all zeros (ad tracking limited, or a simulator); not sent, and it does not count for the identity rule",
+    )
+}
+
+/// `00000000-0000-0000-0000-000000000000` and other spellings of "no advertising id".
+fn is_zero_id(text: &str) -> bool {
+    text.chars().any(|c| c == '0') && text.chars().all(|c| c == '0' || c == '-')
+}
+
+/// SHA-256 of the all-zero IDFA/GAID (a setup that hashes it sends this).
+/// `printf '%s' '00000000-0000-0000-0000-000000000000' | sha256sum`
+const ZERO_MAID_SHA256: [&str; 1] =
+    ["12b9377cbe7e5c94e8a70d9d23929523d14afa954793130f8a3959c7b849aca8"];
 
 /// The clear-text normalization of a hashed field, without hashing.
 pub fn normalize_clear(field: HashedField, raw: &str, options: &Options) -> Normalized<String> {
@@ -273,16 +341,26 @@ fn nfc(text: &str) -> String {
 fn email(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
-    let value = apply(&mut steps, &value, "Unicode NFC", nfc);
-    let value = apply(&mut steps, &value, "lower-case", str::to_lowercase);
+    let value = lower_nfc(&mut steps, &value);
     let mut result = Normalized::ok(value.clone(), steps);
     if !value.is_empty() && !looks_like_email(&value) {
         result = result.with(Finding::new(
             Code::EmailInvalid,
-            format!("{value:?} is not an e-mail address; it is hashed anyway, but will not match"),
+            format!(
+                "{} is not an e-mail address (one @, a dotted domain, no spaces); it is hashed anyway but will not match. Check which source is mapped to em",
+                describe_text(&value)
+            ),
         ));
     }
     result
+}
+
+/// Unicode NFC, then lower-case (re-composed if lower-casing decomposed something), so the
+/// result is the same whether the source was NFC or NFD.
+fn lower_nfc(steps: &mut Vec<Step>, value: &str) -> String {
+    let value = apply(steps, value, "Unicode NFC", nfc);
+    let value = apply(steps, &value, "lower-case", str::to_lowercase);
+    apply(steps, &value, "Unicode NFC", nfc)
 }
 
 /// A pragmatic e-mail check: one `@`, a non-empty local part, a dotted domain, no spaces.
@@ -300,8 +378,7 @@ pub fn looks_like_email(text: &str) -> bool {
 fn name(raw: &str, strip_diacritics: bool) -> Normalized<String> {
     let mut steps = Vec::new();
     let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
-    let value = apply(&mut steps, &value, "Unicode NFC", nfc);
-    let value = apply(&mut steps, &value, "lower-case", str::to_lowercase);
+    let value = lower_nfc(&mut steps, &value);
     let value = if strip_diacritics {
         apply(&mut steps, &value, "strip diacritics (setting)", |v| {
             v.nfd()
@@ -325,21 +402,14 @@ fn maid(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
     let value = apply(&mut steps, &value, "lower-case", str::to_lowercase);
-    let digits_only_zero = value.chars().filter(|c| *c != '-').all(|c| c == '0');
-    if !value.is_empty() && digits_only_zero {
-        return Normalized::dropped(
-            steps,
-            Finding::new(
-                Code::MaidZero,
-                "the advertising id is all zeros (ad tracking limited or a simulator); not sent, and it does not count for the identity rule",
-            ),
-        );
+    if is_zero_id(&value) {
+        return Normalized::dropped(steps, zero_maid_finding());
     }
     Normalized::ok(value, steps)
 }
 
 /// A short description of a text for messages, without echoing long personal data.
-fn describe_text(text: &str) -> String {
+pub fn describe_text(text: &str) -> String {
     let length = text.chars().count();
     if length > 24 {
         let head: String = text.chars().take(12).collect();

@@ -8,9 +8,31 @@ use serde_json::Value;
 use super::{Finding, Normalized, Step, looks_like_email};
 use crate::core::diagnostics::Code;
 
+/// A string with nothing but whitespace normalizes to nothing: the field is dropped with
+/// `normalize.empty` rather than sent blank. `None` for anything else.
+fn blank<T>(raw: &Value) -> Option<Normalized<T>> {
+    let text = raw.as_str()?;
+    text.trim().is_empty().then(|| {
+        Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::NormalizeEmpty,
+                format!(
+                    "{text:?} is only whitespace, so it normalizes to nothing; the field is dropped"
+                ),
+            ),
+        )
+    })
+}
+
 /// Any scalar as text: numbers keep their shortest decimal form, booleans become
-/// `true`/`false`. Objects and arrays are not text and are dropped.
+/// `true`/`false`. Objects and arrays are not text and are dropped. Text is sent as it is
+/// (`click_id` and the user agent are never altered), except that whitespace-only text is
+/// dropped with `normalize.empty`.
 pub fn text(raw: &Value) -> Normalized<String> {
+    if let Some(empty) = blank(raw) {
+        return empty;
+    }
     match raw {
         Value::String(text) => Normalized::ok(text.clone(), Vec::new()),
         Value::Number(number) => {
@@ -59,6 +81,9 @@ fn kind(value: &Value) -> &'static str {
 /// A decimal sent as a string (`value`, `item_price`). A decimal comma is read as a point
 /// (with a warning); thousands separators are removed; negative numbers are warned about.
 pub fn decimal(raw: &Value) -> Normalized<String> {
+    if let Some(empty) = blank(raw) {
+        return empty;
+    }
     let mut steps = Vec::new();
     let mut findings = Vec::new();
 
@@ -73,36 +98,40 @@ pub fn decimal(raw: &Value) -> Normalized<String> {
             if trimmed != text {
                 steps.push(Step::new("trim", trimmed));
             }
-            match clean_decimal(trimmed) {
-                Some((clean, comma)) => {
-                    if clean != trimmed {
-                        steps.push(Step::new(
-                            if comma {
-                                "decimal comma → point"
-                            } else {
-                                "remove thousands separators"
-                            },
-                            clean.clone(),
-                        ));
-                    }
+            let Some((clean, comma)) = clean_decimal(trimmed) else {
+                let hint = if trimmed
+                    .chars()
+                    .any(|c| matches!(c, '€' | '$' | '£' | '¥') || c.is_ascii_alphabetic())
+                {
+                    ". Send the number alone, without a currency sign or code (the currency goes in its own field)"
+                } else {
+                    ""
+                };
+                return Normalized::dropped(
+                    steps,
+                    Finding::new(
+                        Code::NumberInvalid,
+                        format!("{trimmed:?} is not a number; not sent{hint}"),
+                    ),
+                );
+            };
+            if clean != trimmed {
+                steps.push(Step::new(
                     if comma {
-                        findings.push(Finding::new(
-                            Code::NumberCommaDecimal,
-                            format!("{trimmed:?} uses a decimal comma; sent as {clean:?}. Check that the comma really is the decimal separator"),
-                        ));
-                    }
-                    clean
-                }
-                None => {
-                    return Normalized::dropped(
-                        steps,
-                        Finding::new(
-                            Code::NumberInvalid,
-                            format!("{trimmed:?} is not a number; not sent"),
-                        ),
-                    );
-                }
+                        "decimal comma → point"
+                    } else {
+                        "remove thousands separators"
+                    },
+                    clean.clone(),
+                ));
             }
+            if comma {
+                findings.push(Finding::new(
+                    Code::NumberCommaDecimal,
+                    format!("{trimmed:?} uses a decimal comma; sent as {clean:?}. Check that the comma really is the decimal separator"),
+                ));
+            }
+            clean
         }
         other => {
             return Normalized::dropped(
@@ -165,6 +194,9 @@ fn clean_decimal(text: &str) -> Option<(String, bool)> {
 
 /// An integer (`quantity`, `num_items`): whole numbers, `2.0` and `"2"` are accepted.
 pub fn integer(raw: &Value) -> Normalized<i64> {
+    if let Some(empty) = blank(raw) {
+        return empty;
+    }
     let invalid = |what: String| {
         Normalized::dropped(
             Vec::new(),
@@ -212,6 +244,9 @@ pub fn integer(raw: &Value) -> Normalized<i64> {
 /// A boolean from `true`/`false`, `1`/`0` and the strings `"true"`, `"false"`, `"1"`, `"0"`,
 /// `"yes"`, `"no"` in any case.
 pub fn boolean(raw: &Value) -> Normalized<bool> {
+    if let Some(empty) = blank(raw) {
+        return empty;
+    }
     let parsed = match raw {
         Value::Bool(flag) => return Normalized::ok(*flag, Vec::new()),
         Value::Number(number) => match number.as_u64() {
@@ -251,6 +286,9 @@ pub struct Timestamp {
 /// (told apart by size), or an ISO 8601 date-time with any offset form (`Z`, `+02:00`,
 /// `+0200`, `-05`). Without an offset it is read as UTC, with a warning.
 pub fn timestamp(raw: &Value) -> Normalized<Timestamp> {
+    if let Some(empty) = blank(raw) {
+        return empty;
+    }
     let invalid = |what: String| {
         Normalized::dropped(
             Vec::new(),
@@ -378,6 +416,9 @@ fn pad_hour_offset(text: &str) -> Option<String> {
 
 /// An ISO 4217 currency code, upper-cased.
 pub fn currency(raw: &str) -> Normalized<String> {
+    if let Some(empty) = blank(&Value::from(raw)) {
+        return empty;
+    }
     let mut steps = Vec::new();
     let trimmed = raw.trim();
     if trimmed != raw {
@@ -404,6 +445,9 @@ pub fn currency(raw: &str) -> Normalized<String> {
 /// A client IP address. A proxy chain keeps its first public address, a port or brackets are
 /// removed, each with a warning; private, loopback and other non-visitor addresses are dropped.
 pub fn ip_address(raw: &str) -> Normalized<String> {
+    if let Some(empty) = blank(&Value::from(raw)) {
+        return empty;
+    }
     let mut steps = Vec::new();
     let mut findings = Vec::new();
     let trimmed = raw.trim();
@@ -455,14 +499,23 @@ pub fn ip_address(raw: &str) -> Normalized<String> {
         };
     };
 
-    let text = ip.to_string();
-    if text != trimmed {
+    // A single bare address is sent exactly as received (only trimmed); otherwise the
+    // visitor's address is written in its standard form.
+    let text = if parsed.len() == 1
+        && !decorated
+        && trimmed.parse::<IpAddr>().is_ok_and(|own| own == ip)
+    {
+        trimmed.to_owned()
+    } else {
+        ip.to_string()
+    };
+    if text != raw {
         steps.push(Step::new("bare visitor address", text.clone()));
     }
     if looks_masked(ip) {
         findings.push(Finding::new(
             Code::IpMasked,
-            format!("{text} ends in zeros and looks anonymized; Pinterest matches it less well"),
+            format!("{text} ends in .0 (or zero groups for IPv6) and looks masked/anonymized; Pinterest matches it less well. Send the full address if your privacy policy allows"),
         ));
     }
     Normalized {
@@ -534,6 +587,9 @@ pub const ACTION_SOURCES: [&str; 4] = ["app_android", "app_ios", "offline", "web
 
 /// An explicit action source: trimmed and lower-cased, and checked against the four values.
 pub fn action_source(raw: &str) -> Normalized<String> {
+    if let Some(empty) = blank(&Value::from(raw)) {
+        return empty;
+    }
     let mut steps = Vec::new();
     let value = raw.trim().to_ascii_lowercase();
     if value != raw {
@@ -590,9 +646,10 @@ pub fn derive_action_source(event: &Value) -> (String, String) {
     }
 }
 
-/// Personal data in clear text inside `text` (URL-decoded query parameters included): an
-/// e-mail address or an international phone number. Returns what was found, for the message.
-pub fn personal_data_in(text: &str) -> Option<&'static str> {
+/// Personal data in clear text inside `text`: an e-mail address or an international phone
+/// number (also URL-encoded), or a URL query parameter named like personal data (`email`,
+/// `phone`, `firstname`, `zip`, …) with a value. Returns what was found, for the message.
+pub fn personal_data_in(text: &str) -> Option<String> {
     let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
     let decoded = decoded.replace('+', " +");
     let is_separator = |c: char| c.is_whitespace() || "&?=/;,\"'<>()[]{}|#".contains(c);
@@ -601,7 +658,7 @@ pub fn personal_data_in(text: &str) -> Option<&'static str> {
         .split(is_separator)
         .any(|token| looks_like_email(token.trim_matches('.')))
     {
-        return Some("an e-mail address");
+        return Some("an e-mail address".to_owned());
     }
 
     // An international phone number: + then 8 to 15 digits, with spaces, dots or dashes.
@@ -611,7 +668,7 @@ pub fn personal_data_in(text: &str) -> Option<&'static str> {
             continue;
         }
         let mut digits = 0;
-        for next in &chars[start + 1..] {
+        for next in chars.iter().skip(start + 1) {
             if next.is_ascii_digit() {
                 digits += 1;
             } else if !matches!(next, ' ' | '-' | '.' | '(' | ')') {
@@ -619,10 +676,58 @@ pub fn personal_data_in(text: &str) -> Option<&'static str> {
             }
         }
         if (8..=15).contains(&digits) {
-            return Some("a phone number");
+            return Some("a phone number".to_owned());
         }
     }
-    None
+
+    personal_query_parameter(text)
+        .map(|name| format!("the query parameter {name:?}, which carries personal data"))
+}
+
+/// Query parameter names that carry personal data, compared without case, `-` or `_`.
+const PERSONAL_PARAMETERS: &[&str] = &[
+    "email",
+    "mail",
+    "emailaddress",
+    "phone",
+    "phonenumber",
+    "tel",
+    "telephone",
+    "mobile",
+    "msisdn",
+    "firstname",
+    "fname",
+    "lastname",
+    "lname",
+    "surname",
+    "fullname",
+    "dob",
+    "birthdate",
+    "birthday",
+    "dateofbirth",
+    "address",
+    "street",
+    "zip",
+    "zipcode",
+    "postcode",
+    "postalcode",
+];
+
+/// The name of the first query parameter of `url` that is named like personal data and has
+/// a value.
+fn personal_query_parameter(url: &str) -> Option<String> {
+    let (_, query) = url.split_once('?')?;
+    let query = query.split('#').next().unwrap_or(query);
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, value)| {
+            let key: String = key
+                .chars()
+                .filter(|c| *c != '_' && *c != '-')
+                .flat_map(char::to_lowercase)
+                .collect();
+            PERSONAL_PARAMETERS.contains(&key.as_str()) && !value.trim().is_empty()
+        })
+        .map(|(key, _)| key.into_owned())
 }
 
 #[cfg(test)]
@@ -757,17 +862,22 @@ mod tests {
     #[test]
     fn personal_data_detection() {
         assert_eq!(
-            personal_data_in("https://x.io/a?email=jane.doe%40example.com&b=1"),
+            personal_data_in("https://x.io/a?email=jane.doe%40example.com&b=1").as_deref(),
             Some("an e-mail address")
         );
         assert_eq!(
-            personal_data_in("jane.doe@example.com"),
+            personal_data_in("jane.doe@example.com").as_deref(),
             Some("an e-mail address")
         );
         assert_eq!(
-            personal_data_in("call +33 6 55 50 12 34"),
+            personal_data_in("call +33 6 55 50 12 34").as_deref(),
             Some("a phone number")
         );
+        assert!(
+            personal_data_in("https://x.io/c?Last_Name=Doe&tel=0655501234")
+                .is_some_and(|what| what.contains("Last_Name"))
+        );
+        assert_eq!(personal_data_in("https://x.io/c?email=&ref=1"), None);
         assert_eq!(personal_data_in("https://x.io/p/42?utm_source=pin"), None);
         assert_eq!(personal_data_in("summer dresses"), None);
     }
