@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use crate::core::config::{parse_config, write_config};
 use crate::core::diagnostics::Severity;
 use crate::core::event::{LoadError, SourceEvent, load_file, parse_bytes};
+use crate::core::hashcheck;
+use crate::core::normalize::Options as NormalizeOptions;
 use crate::core::send::AccessToken;
 use crate::core::settings::Settings;
 
@@ -467,7 +469,12 @@ impl App {
                     self.refresh_draft();
                 }
             }
-            Command::Settings(settings) => self.set_settings(settings),
+            Command::Settings(settings) => {
+                self.set_settings(settings);
+                if self.view.hash_checker.result.is_some() {
+                    self.check_hash();
+                }
+            }
             Command::RequestLive => self.view.confirm = Some(Confirm::Live),
             Command::ConfirmLive => {
                 self.session.mapping_mut().settings.send_as_test_request = false;
@@ -493,6 +500,7 @@ impl App {
                 self.view.selected_field = Some(field);
                 self.view.scroll.to_field = true;
             }
+            Command::CheckHash => self.check_hash(),
             Command::Send => self.start_send(ctx),
             Command::CopyCurl => self.copy_curl(ctx),
             Command::Cancel(TASK_SEND) => self.tasks.request_stop(TASK_SEND),
@@ -504,6 +512,26 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Runs the core's hash checker on the window's inputs, with the mapping's normalization
+    /// settings (default phone country, diacritics).
+    fn check_hash(&mut self) {
+        let checker = &mut self.view.hash_checker;
+        if checker.value.trim().is_empty() {
+            checker.result = None;
+            return;
+        }
+        let settings = &self.session.mapping().settings;
+        let options = NormalizeOptions {
+            default_phone_country: settings.default_phone_country.clone(),
+            strip_name_diacritics: settings.strip_name_diacritics,
+        };
+        let expected = Some(checker.expected.trim()).filter(|e| !e.is_empty());
+        checker.result = Some(
+            hashcheck::check(checker.field, &checker.value, expected, &options)
+                .map_err(|err| err.to_string()),
+        );
     }
 
     /// Keeps the override editor in step with the mapping after an edit or undo.

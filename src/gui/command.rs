@@ -144,6 +144,9 @@ pub enum Command {
     /// Select and scroll to a mapping row of the selected event.
     SelectField(String),
 
+    /// Run the hash checker on the inputs in its window.
+    CheckHash,
+
     /// Send the events to Pinterest (test or live as the settings say).
     Send,
 

@@ -2,7 +2,8 @@
 //! open. None of it is persisted and none of it is needed to reproduce a result.
 
 use crate::core::diagnostics::Severity;
-use crate::core::fields::canonical_path;
+use crate::core::fields::{HashedField, canonical_path};
+use crate::core::hashcheck::HashCheck;
 use crate::core::mapping::{FieldOverride, Mapping};
 use crate::core::preset::Source;
 
@@ -199,6 +200,23 @@ pub struct OpenWindows {
     pub hash_checker: bool,
 }
 
+/// The hash checker's inputs and its last result.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HashChecker {
+    /// The Pinterest field whose normalization applies (`em`, `ph`, …); `None`: hash the
+    /// value as given.
+    pub field: Option<HashedField>,
+
+    /// The clear value.
+    pub value: String,
+
+    /// The hash the user's setup sends, to compare (optional).
+    pub expected: String,
+
+    /// The core's answer for these inputs, or why the expected hash is unusable.
+    pub result: Option<Result<HashCheck, String>>,
+}
+
 /// Everything transient.
 #[derive(Debug, Default)]
 pub struct View {
@@ -240,6 +258,9 @@ pub struct View {
 
     /// Which windows are open.
     pub windows: OpenWindows,
+
+    /// The hash checker window's state.
+    pub hash_checker: HashChecker,
 
     /// Filter in the event-names window.
     pub event_name_filter: String,

@@ -632,3 +632,85 @@ fn without_a_display_the_app_says_to_use_the_command_line() {
         assert!(stderr.contains("pinspect check FILE"), "{stderr}");
     }
 }
+
+#[test]
+fn switching_presets_previews_the_changes_and_asks_first() {
+    let mut harness = with_samples();
+    let before = inspections(&harness);
+    let wishlist = before
+        .iter()
+        .position(|i| i.source_event_name.as_deref() == Some("add_to_wishlist"))
+        .expect("a wishlist sample");
+    assert_eq!(before[wishlist].event_name.as_deref(), Some("custom"));
+
+    harness.get_by_label("Preset").click();
+    harness.run();
+    harness
+        .get_by_label("Commanders Act destination, newer Pinterest event names")
+        .click();
+    harness.run();
+
+    // The preview lists what the preset changes, and nothing changed yet.
+    harness.get_by_label_contains("Switch to the preset");
+    harness.get_by_label("Event add_to_wishlist: custom → add_to_wishlist (preset)");
+    harness.get_by_label_contains(&format!(
+        "#{wishlist} add_to_wishlist: custom → add_to_wishlist"
+    ));
+    assert_eq!(harness.state().session().mapping().preset, "commandersact");
+    assert_eq!(inspections(&harness), before);
+
+    harness.get_by_label("Switch preset").click();
+    harness.run();
+    assert_eq!(
+        harness.state().session().mapping().preset,
+        "commandersact-2026"
+    );
+    assert_eq!(
+        inspections(&harness)[wishlist].event_name.as_deref(),
+        Some("add_to_wishlist")
+    );
+
+    // Undo goes back to the first preset.
+    harness.get_by_label("Undo").click();
+    harness.run();
+    assert_eq!(harness.state().session().mapping().preset, "commandersact");
+    assert_eq!(inspections(&harness), before);
+}
+
+#[test]
+fn the_hash_checker_names_the_mistake_behind_a_wrong_hash() {
+    use pinspect::core::hash::sha256_hex;
+
+    let mut harness = with_samples();
+    harness.get_by_label("Hash checker…").click();
+    harness.run();
+    harness.get_by_label("Normalize as").click();
+    harness.run();
+    harness.get_by_label("ph (phone)").click();
+    harness.run();
+    harness.get_by_label("Value").focus();
+    harness.run();
+    harness.get_by_label("Value").type_text("+33 6 12 34 56 78");
+    harness.run();
+    harness.get_by_label(&sha256_hex("33612345678"));
+
+    // The hash a setup that keeps the + would send.
+    harness.get_by_label("Expected hash").focus();
+    harness.run();
+    harness
+        .get_by_label("Expected hash")
+        .type_text(&sha256_hex("+33612345678").to_uppercase());
+    harness.run();
+    harness.get_by_label_contains("E.164 with the + kept");
+    harness.get_by_label_contains("no match");
+
+    // The right hash matches.
+    harness.get_by_label("Expected hash").focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Expected hash")
+        .type_text(&sha256_hex("33612345678"));
+    harness.run();
+    harness.get_by_label_contains("the expected hash matches what pinspect sends");
+}

@@ -3,16 +3,22 @@
 //! dragged over the window.
 
 use egui::{
-    Align2, Button, FontId, Id, LayerId, Modal, Order, RichText, ScrollArea, TextEdit, Ui, Window,
+    Align2, Button, CollapsingHeader, ComboBox, FontId, Grid, Id, LayerId, Modal, Order, RichText,
+    ScrollArea, TextEdit, Ui, Window,
 };
 
-use crate::core::inspect::inspect_all;
+use crate::core::diagnostics::Severity;
+use crate::core::fields::HashedField;
+use crate::core::hashcheck::HashCheck;
+use crate::core::mapping::RuleValue;
+use crate::core::mapping::{diff, diff_outputs};
 use crate::core::preset::Preset;
 
 use super::super::command::{Command, Confirm, PathPurpose};
 use super::super::session::{Edit, SYNC_LIMIT, Session};
 use super::super::theme;
-use super::super::view::{PresetPreview, View};
+use super::super::view::{HashChecker, PresetPreview, View, source_lines};
+use super::widgets::{icon_button, sent_short};
 
 /// Pasted text longer than this is not shown in an editable box (egui would lay it out every
 /// frame); it can still be loaded.
@@ -122,20 +128,198 @@ pub fn path_prompt_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>)
     }
 }
 
-/// The hash checker window.
-pub fn hash_checker_window(ui: &Ui, view: &mut View) {
+/// The hash checker window: a value normalized and hashed as the mapping does, compared with
+/// the hash the user's setup sends, and the common mistakes that explain a mismatch.
+pub fn hash_checker_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>) {
     let mut open = view.windows.hash_checker;
     Window::new("Hash checker")
         .open(&mut open)
-        .default_size([460.0, 200.0])
+        .default_size([560.0, 420.0])
         .show(ui.ctx(), |ui| {
-            // TODO(#3): the hash checker core (normalized value, hash, match against an
-            // expected hash, which common mistake explains a mismatch) is not on main yet;
-            // until it lands, point users to the command line.
-            ui.label("The hash checker is not available in this build yet.");
-            ui.label("On the command line: pinspect hash --field ph \"+33 6 12 34 56 78\"");
+            hash_checker_ui(ui, &mut view.hash_checker, commands)
         });
     view.windows.hash_checker = open;
+}
+
+fn field_title(field: Option<HashedField>) -> String {
+    let Some(field) = field else {
+        return "none: hash the value as given".to_owned();
+    };
+    let what = match field.key() {
+        "em" => "e-mail",
+        "ph" => "phone",
+        "ge" => "gender",
+        "db" => "birth date",
+        "ln" => "last name",
+        "fn" => "first name",
+        "ct" => "city",
+        "st" => "state",
+        "zp" => "zip code",
+        "country" => "country",
+        "external_id" => "external id",
+        "hashed_maids" => "advertising id",
+        other => other,
+    };
+    format!("{} ({what})", field.key())
+}
+
+fn hash_checker_ui(ui: &mut Ui, checker: &mut HashChecker, commands: &mut Vec<Command>) {
+    ui.label("Normalize and hash a value exactly as the mapping does, and compare it with the hash your current setup sends.");
+    let mut changed = false;
+    Grid::new("hash_checker_inputs")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let label = ui.label("Normalize as");
+            ComboBox::from_id_salt("hash_checker_field")
+                .selected_text(field_title(checker.field))
+                .width(220.0)
+                .show_ui(ui, |ui| {
+                    let choices = HashedField::ALL.into_iter().map(Some).chain([None]);
+                    for choice in choices {
+                        if ui
+                            .selectable_label(checker.field == choice, field_title(choice))
+                            .clicked()
+                        {
+                            checker.field = choice;
+                            changed = true;
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label("Value");
+            changed |= ui
+                .add(
+                    TextEdit::singleline(&mut checker.value)
+                        .desired_width(320.0)
+                        .hint_text("+33 6 12 34 56 78"),
+                )
+                .labelled_by(label.id)
+                .changed();
+            ui.end_row();
+
+            let label = ui.label("Expected hash");
+            changed |= ui
+                .add(
+                    TextEdit::singleline(&mut checker.expected)
+                        .desired_width(320.0)
+                        .hint_text("optional: the hash your setup sends"),
+                )
+                .labelled_by(label.id)
+                .changed();
+            ui.end_row();
+        });
+    if changed {
+        commands.push(Command::CheckHash);
+    }
+
+    ui.separator();
+    match &checker.result {
+        None => {
+            ui.weak("Type a value to see its normalized form and hash.");
+        }
+        Some(Err(message)) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {message}"));
+        }
+        Some(Ok(check)) => hash_result_ui(ui, check, commands),
+    }
+}
+
+fn hash_result_ui(ui: &mut Ui, check: &HashCheck, commands: &mut Vec<Command>) {
+    let visuals = ui.visuals().clone();
+    Grid::new("hash_checker_result")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label("Normalized");
+            match &check.normalized {
+                Some(text) => ui.monospace(text),
+                None => ui.weak("(not normalized: already a digest, or dropped)"),
+            };
+            ui.end_row();
+            ui.label("SHA-256 sent");
+            ui.horizontal(|ui| match &check.sha256 {
+                Some(hash) => {
+                    ui.add(egui::Label::new(RichText::new(hash).monospace()).selectable(true));
+                    if icon_button(ui, theme::COPY_ICON, "Copy the hash", "Copy the hash").clicked()
+                    {
+                        commands.push(Command::CopyText(hash.clone()));
+                    }
+                }
+                None => {
+                    ui.weak("nothing: the value is not sent");
+                }
+            });
+            ui.end_row();
+        });
+
+    for finding in &check.diagnostics {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(theme::severity_glyph(&visuals, finding.severity));
+            ui.colored_label(
+                theme::severity_color(&visuals, finding.severity),
+                &finding.message,
+            );
+        });
+    }
+
+    if let Some(text) = check.verdict_text() {
+        let (glyph, color) = if check.matches == Some(true) {
+            (theme::SENT_ICON, visuals.strong_text_color())
+        } else {
+            ("⚠", theme::severity_color(&visuals, Severity::Warning))
+        };
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new(format!("{glyph} {text}"))
+                .color(color)
+                .strong(),
+        );
+    }
+
+    if !check.steps.is_empty() {
+        CollapsingHeader::new("Normalization steps")
+            .id_salt("hash_checker_steps")
+            .show(ui, |ui| {
+                for step in &check.steps {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(format!("{}:", step.rule));
+                        ui.monospace(&step.value);
+                    });
+                }
+            });
+    }
+    if !check.variants.is_empty() {
+        CollapsingHeader::new(format!(
+            "What common mistakes would send ({})",
+            check.variants.len()
+        ))
+        .id_salt("hash_checker_variants")
+        .show(ui, |ui| {
+            Grid::new("hash_checker_variant_grid")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    ui.strong("Mistake");
+                    ui.strong("Hashed text");
+                    ui.strong("Hash");
+                    ui.end_row();
+                    for variant in &check.variants {
+                        ui.label(&variant.description);
+                        ui.monospace(&variant.input);
+                        ui.add(egui::Label::new(
+                            RichText::new(sent_short(&serde_json::Value::from(
+                                variant.hash.as_str(),
+                            )))
+                            .monospace(),
+                        ))
+                        .on_hover_text(&variant.hash);
+                        ui.end_row();
+                    }
+                });
+        });
+    }
 }
 
 /// The open question, as a modal: nothing else can be clicked until it is answered.
@@ -243,70 +427,89 @@ fn preset_switch_ui(
     });
 }
 
-/// What switching to preset `name` would change, for the confirmation.
+/// What switching to preset `name` would change, for the confirmation: the mapping
+/// differences and their effect on the loaded events, both from the core's diff.
 pub fn preset_preview(session: &Session, name: &str) -> PresetPreview {
-    let mut candidate = session.mapping().clone();
+    let current = session.mapping();
+    let mut candidate = current.clone();
     name.clone_into(&mut candidate.preset);
 
-    // TODO(#4): list the mapping differences (event names, field sources) with the core's
-    // mapping diff once it is on main; until then the preview shows the effect on the loaded
-    // events, computed by the same core function that checks them.
     let mut preview = PresetPreview::default();
+    let changes = diff(current, &candidate);
+    for change in &changes.event_names {
+        let side = |target: &Option<String>| {
+            target
+                .clone()
+                .unwrap_or_else(|| "no table (unmapped)".to_owned())
+        };
+        preview.mapping_changes.push(format!(
+            "Event {}: {} → {} ({})",
+            change.source,
+            side(&change.before),
+            side(&change.after),
+            change.after_origin.as_str()
+        ));
+    }
+    for change in &changes.fields {
+        preview.mapping_changes.push(format!(
+            "Field {}: {} → {}",
+            change.path,
+            rule_text(change.before.as_ref()),
+            rule_text(change.after.as_ref())
+        ));
+    }
+
     let events = session.events();
     let checked = events.len().min(SYNC_LIMIT);
     let Some(events) = events.get(..checked) else {
         return preview;
     };
-    let now = session.clock.now();
-    let before = inspect_all(events, session.mapping(), now);
-    let after = inspect_all(events, &candidate, now);
-
-    let mut changed = 0;
-    for (old, new) in std::iter::zip(&before, &after) {
-        if old.payload == new.payload && old.diagnostics == new.diagnostics {
-            continue;
-        }
-        changed += 1;
-        if preview.output_changes.len() >= PREVIEW_LINES {
-            continue;
-        }
-        let source = old
+    let outputs = diff_outputs(current, &candidate, events, session.clock.now());
+    for change in outputs.iter().take(PREVIEW_LINES) {
+        let source = change
             .source_event_name
             .as_deref()
             .unwrap_or("(no event_name)");
         let name_of = |n: &Option<String>| n.clone().unwrap_or_else(|| "not sent".to_owned());
-        let line = if old.event_name == new.event_name {
-            format!(
-                "#{} {source}: payload or findings change ({} → {} findings)",
-                old.index,
-                old.diagnostics.len(),
-                new.diagnostics.len()
-            )
+        let renamed = if change.before.event_name == change.after.event_name {
+            String::new()
         } else {
             format!(
-                "#{} {source}: {} → {}",
-                old.index,
-                name_of(&old.event_name),
-                name_of(&new.event_name)
+                ": {} → {}",
+                name_of(&change.before.event_name),
+                name_of(&change.after.event_name)
             )
         };
+        let line = format!(
+            "#{} {source}{renamed}; {} fields change, {} findings added, {} removed",
+            change.index,
+            change.fields.len(),
+            change.diagnostics_added.len(),
+            change.diagnostics_removed.len()
+        );
         preview.output_changes.push(line);
     }
-    if changed > preview.output_changes.len() {
+    if outputs.len() > PREVIEW_LINES {
         preview.output_changes.push(format!(
             "… and {} more events",
-            changed - preview.output_changes.len()
+            outputs.len() - PREVIEW_LINES
         ));
     }
-    let note = if checked < session.events().len() {
-        format!(
-            "{changed} of {checked} events change. Only the first {checked} events were compared."
-        )
-    } else {
-        format!("{changed} of {checked} events change.")
-    };
+    let mut note = format!("{} of {checked} events change.", outputs.len());
+    if checked < session.events().len() {
+        note = format!("{note} Only the first {checked} events were compared.");
+    }
     preview.note = Some(note);
     preview
+}
+
+fn rule_text(rule: Option<&RuleValue>) -> String {
+    match rule {
+        None => "not filled".to_owned(),
+        Some(RuleValue::Sources(sources)) => source_lines(sources).replace('\n', ", "),
+        Some(RuleValue::Const(value)) => format!("constant {value}"),
+        Some(RuleValue::Skip) => "not sent".to_owned(),
+    }
 }
 
 /// The veil over the window while files are dragged over it.

@@ -67,7 +67,7 @@ pub fn app_ui(ui: &mut Ui, app: &mut App) {
     event_names::event_names_window(ui, session, view, commands);
     dialogs::paste_window(ui, view, commands);
     dialogs::path_prompt_window(ui, view, commands);
-    dialogs::hash_checker_window(ui, view);
+    dialogs::hash_checker_window(ui, view, commands);
     dialogs::confirm_modal(ui, view, commands);
     dialogs::drop_overlay(ui);
 }
