@@ -136,7 +136,7 @@ pub fn hash_checker_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>
         .open(&mut open)
         .default_size([560.0, 420.0])
         .show(ui.ctx(), |ui| {
-            hash_checker_ui(ui, &mut view.hash_checker, commands)
+            hash_checker_ui(ui, &mut view.hash_checker, commands);
         });
     view.windows.hash_checker = open;
 }
