@@ -191,6 +191,11 @@ impl App {
         self.view.selected
     }
 
+    /// The selected mapping row (field path with item indexes).
+    pub fn selected_field(&self) -> Option<&str> {
+        self.view.selected_field.as_deref()
+    }
+
     /// The messages currently shown.
     pub fn notices(&self) -> Vec<String> {
         self.view.notices.iter().map(|n| n.text.clone()).collect()

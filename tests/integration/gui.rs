@@ -714,3 +714,78 @@ fn the_hash_checker_names_the_mistake_behind_a_wrong_hash() {
     harness.run();
     harness.get_by_label_contains("the expected hash matches what pinspect sends");
 }
+
+#[test]
+fn a_finding_in_the_diagnostics_panel_selects_its_mapping_row() {
+    let mut harness = with_samples();
+    assert_eq!(harness.state().selected_field(), None);
+    harness
+        .get_by_label_contains("custom_data.num_items: num_items is 2")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().selected_field(),
+        Some("custom_data.num_items")
+    );
+    harness.get_by_label("Override custom_data.num_items");
+}
+
+#[test]
+fn pasted_events_are_added_to_the_list() {
+    let mut harness = with_samples();
+    let loaded = harness.state().session().events().len();
+    harness.get_by_label("Paste events…").click();
+    harness.run();
+    harness.get_by_label("Pasted events").focus();
+    harness.run();
+    harness.get_by_label("Pasted events").type_text(
+        "[{\"event_name\": \"search\", \"search_term\": \"tent\"}, {\"event_name\": \"sign_up\"}]",
+    );
+    harness.run();
+    harness.get_by_label("Load pasted events").click();
+    harness.run();
+    assert_eq!(harness.state().session().events().len(), loaded + 2);
+    assert!(
+        harness.query_by_label("Pasted events").is_none(),
+        "the window stays open"
+    );
+    harness.get_by_label(&format!("#{}", loaded + 1));
+}
+
+#[test]
+fn a_config_given_at_start_is_imported_and_a_broken_one_is_reported() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let good = folder.path().join("mapping.json");
+    std::fs::write(&good, CONFIG).expect("written");
+    let harness = start(StartOptions {
+        config: Some(good),
+        samples: true,
+        now: Some(NOW),
+        ..StartOptions::default()
+    });
+    let mapping = harness.state().session().mapping();
+    assert_eq!(
+        mapping
+            .event_names
+            .get("newsletter_optin")
+            .map(String::as_str),
+        Some("lead")
+    );
+
+    let broken = folder.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\"format\": \"pinspect-mapping/1\",\n \"presett\": \"x\"}",
+    )
+    .expect("written");
+    let harness = start(StartOptions {
+        config: Some(broken.clone()),
+        now: Some(NOW),
+        ..StartOptions::default()
+    });
+    assert_eq!(
+        harness.state().session().mapping(),
+        &pinspect::core::mapping::Mapping::default()
+    );
+    harness.get_by_label_contains(&format!("{}:2:", broken.display()));
+}

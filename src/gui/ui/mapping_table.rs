@@ -17,7 +17,7 @@ use super::super::command::Command;
 use super::super::session::Session;
 use super::super::state::AppState;
 use super::super::theme;
-use super::super::view::View;
+use super::super::view::{View, source_lines};
 use super::override_editor::override_editor_ui;
 use super::widgets::{compact, icon_button, sent_full, sent_short};
 
@@ -58,6 +58,7 @@ struct Row<'a> {
     entry: &'a TraceEntry,
     diagnostics: Vec<&'a Diagnostic>,
     overridden: bool,
+    preset_default: String,
 }
 
 impl Row<'_> {
@@ -225,15 +226,21 @@ fn rows<'a>(inspection: &'a Inspection, mapping: &Mapping) -> Vec<Row<'a>> {
     inspection
         .trace
         .iter()
-        .map(|entry| Row {
-            entry,
-            diagnostics: inspection
-                .diagnostics
-                .iter()
-                .filter(|d| d.field.as_deref() == Some(entry.field.as_str()))
-                .collect(),
-            overridden: entry.field != "event_name"
-                && mapping.fields.contains_key(&canonical_path(&entry.field)),
+        .map(|entry| {
+            let canonical = canonical_path(&entry.field);
+            Row {
+                entry,
+                diagnostics: inspection
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.field.as_deref() == Some(entry.field.as_str()))
+                    .collect(),
+                overridden: entry.field != "event_name" && mapping.fields.contains_key(&canonical),
+                preset_default: mapping.preset().sources(&canonical).map_or_else(
+                    || "nothing (the preset does not fill this field)".to_owned(),
+                    |sources| source_lines(sources).replace('\n', " → "),
+                ),
+            }
         })
         .collect()
 }
@@ -380,7 +387,10 @@ fn field_ui(ui: &mut Ui, row: &Row<'_>, commands: &mut Vec<Command>) {
     let (_, short) = split_group(field);
     if row.overridden {
         ui.label(RichText::new(theme::OVERRIDE_ICON).color(ui.visuals().hyperlink_color))
-            .on_hover_text("Overridden; the row's Edit button shows the preset default");
+            .on_hover_text(format!(
+                "Overridden by you. The preset's default: {}",
+                row.preset_default
+            ));
     }
     let response = ui
         .add(
@@ -438,8 +448,23 @@ fn normalized_ui(ui: &mut Ui, entry: &TraceEntry) {
 fn sent_ui(ui: &mut Ui, entry: &TraceEntry) {
     match &entry.sent {
         Some(sent) => {
-            ui.add(Label::new(RichText::new(sent_short(sent)).monospace()).truncate())
-                .on_hover_text(sent_full(sent));
+            let response =
+                ui.add(Label::new(RichText::new(sent_short(sent)).monospace()).truncate());
+            response.on_hover_ui(|ui| {
+                ui.monospace(sent_full(sent));
+                if !entry.mistakes.is_empty() {
+                    ui.add_space(4.0);
+                    ui.strong("What common mistakes would send instead");
+                    for mistake in &entry.mistakes {
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(format!("{}:", mistake.description));
+                            ui.monospace(sent_short(&serde_json::Value::from(
+                                mistake.hash.as_str(),
+                            )));
+                        });
+                    }
+                }
+            });
         }
         None => {
             ui.weak("not sent");
