@@ -439,19 +439,23 @@ impl App {
             }
             Command::SaveConfigDialog { confirmed } => {
                 if !confirmed && !self.session.mapping().settings.send_as_test_request {
-                    self.view.confirm = Some(Confirm::ExportLive);
+                    self.view.confirm = Some(Confirm::ExportLive { copy: false });
                 } else if let Some(path) = self.pick(ctx, PathPurpose::SaveConfig) {
                     self.save_config(ctx, &path);
                 }
             }
             Command::SaveConfig(path) => self.save_config(ctx, &path),
-            Command::CopyConfig => {
-                ctx.copy_text(crate::core::config::to_config_text(self.session.mapping()));
-                self.notify(
-                    ctx,
-                    Severity::Info,
-                    "Mapping config copied to the clipboard",
-                );
+            Command::CopyConfig { confirmed } => {
+                if !confirmed && !self.session.mapping().settings.send_as_test_request {
+                    self.view.confirm = Some(Confirm::ExportLive { copy: true });
+                } else {
+                    ctx.copy_text(crate::core::config::to_config_text(self.session.mapping()));
+                    self.notify(
+                        ctx,
+                        Severity::Info,
+                        "Mapping config copied to the clipboard",
+                    );
+                }
             }
             Command::CopyText(text) => ctx.copy_text(text),
             Command::PromptPath(purpose) => {

@@ -47,8 +47,11 @@ pub enum Confirm {
     /// Switch from test mode to live sending.
     Live,
 
-    /// Export a config while test mode is off.
-    ExportLive,
+    /// Export a config while test mode is off: save it (`false`) or copy it (`true`).
+    ExportLive {
+        /// Copy to the clipboard instead of saving.
+        copy: bool,
+    },
 
     /// Switch to another preset (the preview shows what changes).
     Preset(String),
@@ -101,8 +104,12 @@ pub enum Command {
     /// Write the mapping config to a path.
     SaveConfig(PathBuf),
 
-    /// Copy the mapping config text to the clipboard.
-    CopyConfig,
+    /// Copy the mapping config text to the clipboard (asks first when test mode is off,
+    /// unless `confirmed`).
+    CopyConfig {
+        /// The user already confirmed exporting a live config.
+        confirmed: bool,
+    },
 
     /// Copy text to the clipboard.
     CopyText(String),

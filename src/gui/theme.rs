@@ -25,6 +25,9 @@ pub fn row_fill(visuals: &Visuals, severity: Severity) -> Color32 {
     }
 }
 
+/// No background.
+pub const NO_FILL: Color32 = Color32::TRANSPARENT;
+
 /// The background tint of the selected mapping row.
 pub fn selected_fill(visuals: &Visuals) -> Color32 {
     visuals.selection.bg_fill.gamma_multiply(0.5)

@@ -155,7 +155,7 @@ fn changing_a_rows_source_recomputes_every_event_and_undo_restores() {
         }
     }
     // The row says it is overridden and what the preset did.
-    harness.get_by_label_contains("Overridden:");
+    harness.get_by_label("Overridden");
     harness.get_by_label("user.email_sha256 → user.email");
 
     // Ctrl+Z (the focus left the text field when Apply was clicked) restores every event.
@@ -409,6 +409,27 @@ fn exporting_a_live_config_asks_first_and_needs_a_path() {
     let mut harness = with_samples();
     harness.state_mut().push(Command::ConfirmLive);
     harness.run();
+
+    // Copying a live config asks first too.
+    harness.get_by_label("Copy mapping config").click();
+    harness.run();
+    harness.get_by_label("Export a live config?");
+    assert!(
+        !harness
+            .state()
+            .notices()
+            .iter()
+            .any(|n| n.contains("copied"))
+    );
+    harness.get_by_label("Copy live config").click();
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .notices()
+            .iter()
+            .any(|n| n.contains("copied to the clipboard"))
+    );
 
     harness.get_by_label("Save mapping config…").click();
     harness.run();

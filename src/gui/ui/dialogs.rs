@@ -284,7 +284,7 @@ fn hash_result_ui(ui: &mut Ui, check: &HashCheck, commands: &mut Vec<Command>) {
             .show(ui, |ui| {
                 for step in &check.steps {
                     ui.horizontal_wrapped(|ui| {
-                        ui.label(format!("{}:", step.rule));
+                        ui.weak(&step.rule);
                         ui.monospace(&step.value);
                     });
                 }
@@ -332,7 +332,7 @@ pub fn confirm_modal(ui: &Ui, view: &mut View, commands: &mut Vec<Command>) {
         ui.set_max_width(460.0);
         match &confirm {
             Confirm::Live => live_ui(ui, commands, &mut answered),
-            Confirm::ExportLive => export_live_ui(ui, commands, &mut answered),
+            Confirm::ExportLive { copy } => export_live_ui(ui, *copy, commands, &mut answered),
             Confirm::Preset(name) => {
                 preset_switch_ui(
                     ui,
@@ -370,13 +370,21 @@ fn live_ui(ui: &mut Ui, commands: &mut Vec<Command>, answered: &mut bool) {
     });
 }
 
-fn export_live_ui(ui: &mut Ui, commands: &mut Vec<Command>, answered: &mut bool) {
+fn export_live_ui(ui: &mut Ui, copy: bool, commands: &mut Vec<Command>, answered: &mut bool) {
     ui.heading("Export a live config?");
     ui.label("Test mode is off, so the exported config says send_as_test_request: false. Whoever applies it sends real conversions.");
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        if ui.button("Export live config…").clicked() {
-            commands.push(Command::SaveConfigDialog { confirmed: true });
+        let (label, command) = if copy {
+            ("Copy live config", Command::CopyConfig { confirmed: true })
+        } else {
+            (
+                "Export live config…",
+                Command::SaveConfigDialog { confirmed: true },
+            )
+        };
+        if ui.button(label).clicked() {
+            commands.push(command);
             *answered = true;
         }
         if ui.button("Cancel").clicked() {

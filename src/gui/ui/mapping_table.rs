@@ -310,7 +310,7 @@ fn row_ui(
         theme::selected_fill(&visuals)
     } else {
         row.worst()
-            .map_or(egui::Color32::TRANSPARENT, |s| theme::row_fill(&visuals, s))
+            .map_or(theme::NO_FILL, |s| theme::row_fill(&visuals, s))
     };
     let entry = row.entry;
 
@@ -416,8 +416,8 @@ fn source_ui(ui: &mut Ui, entry: &TraceEntry) {
     let response = ui.add(Label::new(text).truncate());
     if !entry.tried.is_empty() {
         response.on_hover_ui(|ui| {
-            ui.strong(format!("Rule: {}", entry.rule));
-            ui.label("Sources tried, in order (first non-empty wins):");
+            ui.strong(format!("Rule {}", entry.rule));
+            ui.label("Sources tried in order; the first with a value wins");
             for (number, tried) in entry.tried.iter().enumerate() {
                 let used = entry.source.as_deref() == Some(tried.as_str());
                 let mark = if used { "  ← used" } else { "" };
@@ -437,7 +437,7 @@ fn normalized_ui(ui: &mut Ui, entry: &TraceEntry) {
             ui.strong("Normalization steps");
             for step in &entry.steps {
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(format!("{}:", step.rule));
+                    ui.weak(&step.rule);
                     ui.monospace(&step.value);
                 });
             }
@@ -457,7 +457,7 @@ fn sent_ui(ui: &mut Ui, entry: &TraceEntry) {
                     ui.strong("What common mistakes would send instead");
                     for mistake in &entry.mistakes {
                         ui.horizontal_wrapped(|ui| {
-                            ui.label(format!("{}:", mistake.description));
+                            ui.weak(&mistake.description);
                             ui.monospace(sent_short(&serde_json::Value::from(
                                 mistake.hash.as_str(),
                             )));

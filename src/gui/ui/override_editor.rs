@@ -51,14 +51,14 @@ pub fn override_editor_ui(
     ui.horizontal_wrapped(|ui| {
         match current {
             Some(over) => {
-                ui.label(RichText::new("Overridden:").strong());
+                ui.label(RichText::new("Overridden").strong());
                 ui.monospace(describe(over));
             }
             None => {
                 ui.label("Not overridden: the preset fills it.");
             }
         }
-        ui.weak("Preset default:");
+        ui.weak("Preset default");
         match preset_default {
             Some(sources) => ui.monospace(source_lines(sources).replace('\n', " → ")),
             None => ui.weak("none (the preset does not fill this field)"),

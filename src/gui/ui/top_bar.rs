@@ -148,7 +148,7 @@ fn config_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<Command>) {
         .on_hover_text("Copy the mapping config file's text to the clipboard")
         .clicked()
     {
-        commands.push(Command::CopyConfig);
+        commands.push(Command::CopyConfig { confirmed: false });
     }
     ui.menu_button("More", |ui| {
         if ui.button("Type a config path to open…").clicked() {
