@@ -137,7 +137,7 @@ pub fn is_missing(value: &Value) -> bool {
 
 fn is_placeholder(text: &str) -> bool {
     text.is_empty()
-        || ["undefined", "null", "nan", "none"]
+        || ["undefined", "null", "nan"]
             .iter()
             .any(|word| text.trim().eq_ignore_ascii_case(word))
 }
@@ -484,6 +484,8 @@ mod tests {
             assert!(is_missing(&value), "{value}");
         }
         assert!(!is_missing(&Value::from("  ")));
+        // PRODUCT.md §5 lists the placeholders; "None" can be a real surname.
+        assert!(!is_missing(&Value::from("None")));
         assert!(!is_missing(&Value::from(0)));
     }
 
