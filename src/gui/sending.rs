@@ -7,13 +7,13 @@
 use std::time::Duration;
 
 use crate::core::diagnostics::Severity;
-use crate::core::report::selected_payloads;
 use crate::core::send::{
     self, AccessToken, Endpoint, EventOutcome, HttpConfig, HttpTransport, MAX_EVENTS_PER_REQUEST,
     Plan, SendOptions, SendOutcome, Stage, ThreadSleeper, api_base_from_env, curl_command,
 };
 
 use super::app::{App, TaskOutput};
+use super::session::Stats;
 
 /// Background task name of a send.
 pub const TASK_SEND: &str = "send";
@@ -61,12 +61,16 @@ pub struct SendState {
     pub api_base: Option<String>,
 }
 
-/// How many events and requests a send would make now: `(events, requests)`.
-pub fn planned_counts(
-    inspections: &[crate::core::inspect::Inspection],
-    include_errors: bool,
-) -> (usize, usize) {
-    let events = selected_payloads(inspections, include_errors).count();
+/// How many events and requests a send would make now: `(events, requests)`. The same
+/// selection as the core's ([`crate::core::report::selected_payloads`]): sendable events, or
+/// every event with a payload when errors are included; read from the totals computed once
+/// per result, so drawing stays cheap on big inputs.
+pub fn planned_counts(stats: &Stats, include_errors: bool) -> (usize, usize) {
+    let events = if include_errors {
+        stats.with_payload
+    } else {
+        stats.summary.sendable
+    };
     (events, events.div_ceil(MAX_EVENTS_PER_REQUEST))
 }
 
@@ -233,4 +237,27 @@ fn stage_text(stage: &Stage, requests_total: usize) -> String {
 
 fn seconds(delay: Duration) -> String {
     format!("{:.1} s", delay.as_secs_f32())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::mapping::Mapping;
+    use crate::gui::samples::{SAMPLE_ANCHOR, sample_events};
+    use crate::gui::session::{Clock, Session};
+
+    #[test]
+    fn planned_counts_agree_with_the_core_plan() {
+        let mut session = Session::new(Mapping::default(), Clock::Fixed(SAMPLE_ANCHOR));
+        session.append("samples", sample_events(SAMPLE_ANCHOR).unwrap());
+        assert!(session.refresh().is_none());
+        for include_errors in [false, true] {
+            let plan = Plan::new(session.inspections(), include_errors);
+            assert_eq!(
+                planned_counts(session.stats(), include_errors),
+                (plan.events_planned(), plan.batches().len()),
+                "include_errors {include_errors}"
+            );
+        }
+    }
 }

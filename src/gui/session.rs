@@ -197,6 +197,9 @@ pub struct Stats {
     /// Events, sendable events, errors and warnings.
     pub summary: Summary,
 
+    /// Events with a payload (sendable or not).
+    pub with_payload: usize,
+
     /// Events whose time is more than 7 days before the clock.
     pub too_old: usize,
 
@@ -208,6 +211,7 @@ impl Stats {
     fn of(inspections: &[Inspection]) -> Self {
         Self {
             summary: Summary::of(inspections),
+            with_payload: inspections.iter().filter(|i| i.payload.is_some()).count(),
             too_old: inspections
                 .iter()
                 .filter(|i| {

@@ -234,17 +234,17 @@ fn json_section_ui(
     value: &Value,
     commands: &mut Vec<Command>,
 ) {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let pretty = || serde_json::to_string_pretty(value).unwrap_or_default();
     let copy_label = if what == "payload" {
         "Copy payload"
     } else {
         "Copy source event"
     };
     if ui.button(copy_label).clicked() {
-        commands.push(Command::CopyText(text.clone()));
+        commands.push(Command::CopyText(pretty()));
     }
     match mode {
         JsonView::Tree => json_tree_ui(ui, (what, position), value),
-        JsonView::Raw => json_raw_ui(ui, (what, "raw", position), &text),
+        JsonView::Raw => json_raw_ui(ui, (what, "raw", position), &pretty()),
     }
 }

@@ -25,7 +25,7 @@ pub fn send_panel_ui(
     let visuals = ui.visuals().clone();
     let live = !session.mapping().settings.send_as_test_request;
     let sending = tasks.iter().any(|t| t.name == TASK_SEND);
-    let (events, requests) = planned_counts(session.inspections(), send.include_errors);
+    let (events, requests) = planned_counts(session.stats(), send.include_errors);
 
     ui.add_space(4.0);
     ui.horizontal_wrapped(|ui| {
