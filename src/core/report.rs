@@ -111,8 +111,10 @@ pub fn text_report(inspections: &[Inspection], events: &[SourceEvent]) -> String
         let counts = SeverityCounts::of(&inspection.diagnostics);
         let _ = writeln!(
             out,
-            "#{} {source} → {target}  ({origin}; {} errors, {} warnings)",
-            inspection.index, counts.errors, counts.warnings
+            "#{} {source} → {target}  ({origin}; {}, {})",
+            inspection.index,
+            plural(counts.errors, "error"),
+            plural(counts.warnings, "warning")
         );
         for diagnostic in &inspection.diagnostics {
             let marker = match diagnostic.severity {
@@ -132,10 +134,22 @@ pub fn text_report(inspections: &[Inspection], events: &[SourceEvent]) -> String
     let summary = Summary::of(inspections);
     let _ = writeln!(
         out,
-        "{} events, {} sendable, {} errors, {} warnings",
-        summary.events, summary.sendable, summary.errors, summary.warnings
+        "{}, {} sendable, {}, {}",
+        plural(summary.events, "event"),
+        summary.sendable,
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning")
     );
     out
+}
+
+/// `1 error`, `2 errors`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 #[cfg(test)]
@@ -175,6 +189,11 @@ mod tests {
                 .len(),
             1
         );
-        assert!(text_report(&inspections, &events).contains("purchase → checkout"));
+        let text = text_report(&inspections, &events);
+        assert!(text.contains("purchase → checkout"), "{text}");
+        assert!(
+            text.contains("1 event, 0 sendable, 3 errors, 1 warning\n"),
+            "{text}"
+        );
     }
 }

@@ -235,7 +235,7 @@ impl App {
     // ---------------------------------------------------------------------------------------
     // The frame.
 
-    fn frame(&mut self, ui: &mut egui::Ui) {
+    fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.take_finished_tasks(&ctx);
         self.read_input(&ctx);
@@ -786,7 +786,7 @@ impl App {
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.frame(ui);
+        self.frame_ui(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

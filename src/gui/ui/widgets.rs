@@ -12,9 +12,9 @@ pub fn compact(value: &Value) -> String {
     value.to_string()
 }
 
-/// Whether `text` is a SHA-256 in hex.
+/// Whether `text` is a SHA-256 in hex (the core decides what a digest looks like).
 pub fn is_sha256(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+    crate::core::hash::digest_shape(text) == crate::core::hash::DigestShape::Sha256
 }
 
 /// The value sent, as shown in a cell: hashes shortened, one-element arrays unwrapped.
