@@ -68,3 +68,39 @@ impl Settings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_test_mode_and_the_epik_cookie() {
+        let settings = Settings::default();
+        assert!(settings.send_as_test_request);
+        assert_eq!(settings.click_id_cookie(), "_epik");
+        assert_eq!(settings.unmapped_events, UnmappedEvents::Custom);
+    }
+
+    #[test]
+    fn a_blank_cookie_name_falls_back_to_epik() {
+        let settings = Settings {
+            click_id_cookie_name: "  ".to_owned(),
+            ..Settings::default()
+        };
+        assert_eq!(settings.click_id_cookie(), "_epik");
+        let custom = Settings {
+            click_id_cookie_name: " _pin_click ".to_owned(),
+            ..Settings::default()
+        };
+        assert_eq!(custom.click_id_cookie(), "_pin_click");
+    }
+
+    #[test]
+    fn serialized_settings_have_no_token_and_refuse_unknown_keys() {
+        let json = serde_json::to_value(Settings::default()).unwrap();
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert!(keys.iter().all(|k| !k.contains("token")), "{keys:?}");
+        let with_token = serde_json::json!({"access_token": "x"});
+        assert!(serde_json::from_value::<Settings>(with_token).is_err());
+    }
+}
