@@ -2,7 +2,7 @@
 //! identity rule, required fields, money consistency, catalog ids, privacy flags, personal
 //! data in clear text, the event-time window and duplicate event ids.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -311,32 +311,26 @@ fn collect_texts<'a>(value: &'a Value, path: String, out: &mut Vec<(String, &'a 
     }
 }
 
-/// Flags event ids shared by events that are different conversions: different order ids, or
-/// different Pinterest event names. Pinterest deduplicates on `event_id`, so it would keep one
-/// and drop the others. The same id on identical retries (same order, same name) is fine.
-pub fn duplicate_event_ids(inspections: &mut [Inspection]) {
-    fn distinct(mut values: Vec<&str>) -> Vec<&str> {
-        values.sort_unstable();
-        values.dedup();
-        values
-    }
+/// What the duplicate-event-id check reads of one inspected event. Small, so that a caller
+/// that streams a big input can keep one per event while the inspections themselves come and
+/// go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventIdKey {
+    /// The event's input index, the number messages name it by.
+    pub index: usize,
 
-    struct Member {
-        position: usize,
-        order: Option<String>,
-        name: String,
-    }
+    event_id: String,
+    order: Option<String>,
+    name: String,
+}
 
-    let mut by_id: BTreeMap<String, Vec<Member>> = BTreeMap::new();
-    for (position, inspection) in inspections.iter().enumerate() {
-        let Some(payload) = &inspection.payload else {
-            continue;
-        };
-        let Some(event_id) = payload["event_id"].as_str() else {
-            continue;
-        };
-        by_id.entry(event_id.to_owned()).or_default().push(Member {
-            position,
+impl EventIdKey {
+    /// The key of an event whose payload has a string `event_id`.
+    pub fn of(inspection: &Inspection) -> Option<Self> {
+        let payload = inspection.payload.as_ref()?;
+        Some(Self {
+            index: inspection.index,
+            event_id: payload["event_id"].as_str()?.to_owned(),
             order: payload["custom_data"]["order_id"]
                 .as_str()
                 .map(str::to_owned),
@@ -344,36 +338,122 @@ pub fn duplicate_event_ids(inspections: &mut [Inspection]) {
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),
-        });
+        })
+    }
+}
+
+/// Most other events (and orders, and names) one duplicate-id message names; the rest are
+/// counted, so that thousands of events sharing a static id give short messages.
+pub const DUPLICATES_NAMED: usize = 5;
+
+/// Flags event ids shared by events that are different conversions: different order ids, or
+/// different Pinterest event names. Pinterest deduplicates on `event_id`, so it would keep one
+/// and drop the others. The same id on identical retries (same order, same name) is fine.
+pub fn duplicate_event_ids(inspections: &mut [Inspection]) {
+    let keys: Vec<(usize, EventIdKey)> = inspections
+        .iter()
+        .enumerate()
+        .filter_map(|(position, inspection)| Some((position, EventIdKey::of(inspection)?)))
+        .collect();
+    let (positions, keys): (Vec<usize>, Vec<EventIdKey>) = keys.into_iter().unzip();
+    for (key_position, diagnostic) in duplicate_event_id_findings(&keys) {
+        if let Some(inspection) = positions
+            .get(key_position)
+            .and_then(|&position| inspections.get_mut(position))
+        {
+            inspection.diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// The `event_id.duplicate` diagnostic of each event in `keys` that shares its event id with
+/// another conversion, as (position in `keys`, diagnostic), in the order of `keys`. Linear in
+/// the number of events, plus sorting each shared id's orders and names.
+pub fn duplicate_event_id_findings(keys: &[EventIdKey]) -> Vec<(usize, Diagnostic)> {
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (position, key) in keys.iter().enumerate() {
+        by_id
+            .entry(key.event_id.as_str())
+            .or_default()
+            .push(position);
     }
 
+    let mut findings = Vec::new();
     for (event_id, members) in by_id {
-        let orders = distinct(members.iter().filter_map(|m| m.order.as_deref()).collect());
-        let names = distinct(members.iter().map(|m| m.name.as_str()).collect());
+        if members.len() < 2 {
+            continue;
+        }
+        let member = |position: &usize| keys.get(*position);
+        let orders: BTreeSet<&str> = members
+            .iter()
+            .filter_map(member)
+            .filter_map(|key| key.order.as_deref())
+            .collect();
+        let names: BTreeSet<&str> = members
+            .iter()
+            .filter_map(member)
+            .map(|key| key.name.as_str())
+            .collect();
         let what = if orders.len() >= 2 {
-            format!("different orders ({})", orders.join(", "))
+            format!("different orders ({})", listed(&orders, orders.len()))
         } else if names.len() >= 2 {
-            format!("different event names ({})", names.join(", "))
+            format!("different event names ({})", listed(&names, names.len()))
         } else {
             continue;
         };
-        let indexes: Vec<String> = members
+
+        // The first few members are enough to name up to DUPLICATES_NAMED others of each.
+        let first: Vec<usize> = members
             .iter()
-            .filter_map(|m| inspections.get(m.position))
-            .map(|inspection| inspection.index.to_string())
+            .take(DUPLICATES_NAMED + 1)
+            .filter_map(member)
+            .map(|key| key.index)
             .collect();
-        for member in &members {
-            if let Some(inspection) = inspections.get_mut(member.position) {
-                inspection.diagnostics.push(Diagnostic::new(
+        let others = members.len() - 1;
+        for &position in &members {
+            let Some(key) = keys.get(position) else {
+                continue;
+            };
+            let neighbours: Vec<usize> = first
+                .iter()
+                .copied()
+                .filter(|index| *index != key.index)
+                .take(DUPLICATES_NAMED)
+                .collect();
+            findings.push((
+                position,
+                Diagnostic::new(
                     Code::EventIdDuplicate,
                     "event_id",
                     format!(
-                        "event_id {event_id:?} is shared by events {} with {what}; Pinterest deduplicates on event_id, so it keeps one and drops the others. Give each conversion its own event_id",
-                        indexes.join(", "),
+                        "event_id {event_id:?} is also used by {} ({}), with {what}; Pinterest deduplicates on event_id, so it keeps one and drops the others. Give each conversion its own event_id",
+                        if others == 1 {
+                            "1 other event".to_owned()
+                        } else {
+                            format!("{others} other events")
+                        },
+                        listed(&neighbours, others),
                     ),
-                ));
-            }
+                ),
+            ));
         }
+    }
+    findings.sort_by_key(|(position, _)| *position);
+    findings
+}
+
+/// `a, b, c, d, e and 7 more`: at most [`DUPLICATES_NAMED`] items of `total`.
+fn listed<T: std::fmt::Display>(items: impl IntoIterator<Item = T>, total: usize) -> String {
+    let named: Vec<String> = items
+        .into_iter()
+        .take(DUPLICATES_NAMED)
+        .map(|item| item.to_string())
+        .collect();
+    let more = total.saturating_sub(named.len());
+    if more > 0 {
+        format!("{} and {more} more", named.join(", "))
+    } else {
+        named.join(", ")
     }
 }
 
@@ -459,6 +539,78 @@ mod tests {
                 .diagnostics
                 .iter()
                 .any(|d| d.code == Code::EventIdDuplicate)
+        );
+    }
+
+    #[test]
+    fn duplicate_messages_name_a_few_events_and_count_the_rest() {
+        let key = |index: usize, order: &str| EventIdKey {
+            index,
+            event_id: "static".to_owned(),
+            order: Some(order.to_owned()),
+            name: "checkout".to_owned(),
+        };
+
+        let pair = duplicate_event_id_findings(&[key(3, "A"), key(7, "B")]);
+        assert_eq!(pair.len(), 2);
+        assert_eq!(pair[0].0, 0);
+        assert!(
+            pair[0].1.message.starts_with(
+                "event_id \"static\" is also used by 1 other event (7), with different orders (A, B);"
+            ),
+            "{}",
+            pair[0].1.message
+        );
+        assert!(
+            pair[1].1.message.contains("1 other event (3)"),
+            "{}",
+            pair[1].1.message
+        );
+
+        // A static id on 8 000 orders: every message stays short and names five others.
+        let keys: Vec<EventIdKey> = (0..8000).map(|n| key(n, &format!("O-{n:04}"))).collect();
+        let findings = duplicate_event_id_findings(&keys);
+        assert_eq!(findings.len(), 8000);
+        assert!(findings.iter().all(|(_, d)| d.message.len() < 400));
+        let first = &findings[0].1.message;
+        assert!(
+            first.contains("7999 other events (1, 2, 3, 4, 5 and 7994 more), with different orders (O-0000, O-0001, O-0002, O-0003, O-0004 and 7995 more)"),
+            "{first}"
+        );
+        let third = &findings[2].1.message;
+        assert!(third.contains("(0, 1, 3, 4, 5 and 7994 more)"), "{third}");
+    }
+
+    #[test]
+    fn duplicate_ids_across_event_names_and_retries() {
+        let event = |name: &str, order: &str| {
+            SourceEvent::new(
+                "t",
+                0,
+                json!({"event_name": name, "id": order,
+                "context": {"event_id": "same", "event_timestamp": NOW}}),
+            )
+        };
+        let inspections = inspect_all(
+            &[
+                event("purchase", "A"),
+                event("add_to_cart", "A"),
+                event("purchase", "A"),
+            ],
+            &Mapping::default(),
+            NOW,
+        );
+        let message = inspections[1]
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::EventIdDuplicate)
+            .map(|d| d.message.clone())
+            .unwrap();
+        assert!(
+            message.contains(
+                "2 other events (0, 2), with different event names (add_to_cart, checkout)"
+            ),
+            "{message}"
         );
     }
 
