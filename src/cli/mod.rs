@@ -188,8 +188,12 @@ pub fn load_inputs(files: &[String]) -> Inputs {
         match loaded {
             Ok(events) => {
                 for event in events {
+                    // Messages about reading a record start with its place already.
                     if let Some(problem) = &event.problem {
-                        message(&format!("{}: {}", event.origin, problem.message));
+                        message(&format!("error: {}", problem.message));
+                    }
+                    for warning in &event.warnings {
+                        message(&format!("warning: {}", warning.message));
                     }
                     let position = inputs.events.len();
                     inputs.events.push(SourceEvent {
@@ -257,6 +261,46 @@ pub fn output(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
+}
+
+/// A buffered writer to stdout for big results. A closed pipe (`pinspect check … | head`) is
+/// not an error: the rest of the output is dropped and the command still finishes its work, so
+/// its exit status does not depend on the reader.
+pub fn stdout_writer() -> std::io::BufWriter<Lenient<std::io::Stdout>> {
+    std::io::BufWriter::with_capacity(64 * 1024, Lenient::new(std::io::stdout()))
+}
+
+/// A writer that stops writing after its first error and reports success, so that a result
+/// streamed to a closed pipe does not stop the work that decides the exit status.
+pub struct Lenient<W> {
+    inner: W,
+    broken: bool,
+}
+
+impl<W> Lenient<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        Self {
+            inner,
+            broken: false,
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Lenient<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.broken && self.inner.write_all(buf).is_err() {
+            self.broken = true;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.broken && self.inner.flush().is_err() {
+            self.broken = true;
+        }
+        Ok(())
+    }
 }
 
 /// Writes a message line to stderr.

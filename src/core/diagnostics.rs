@@ -87,7 +87,8 @@ macro_rules! codes {
 
 codes! {
     InputNotObject => ("input.not_object", Error, "An input record is not a JSON object, so it cannot be an event."),
-    InputSyntax => ("input.syntax", Error, "A line of an NDJSON file is not valid JSON."),
+    InputSyntax => ("input.syntax", Error, "A record of a JSON array or a line of an NDJSON file is not valid JSON (or not UTF-8 text)."),
+    InputDuplicateKey => ("input.duplicate_key", Warning, "A key appears more than once in one event; the last value is used, as JSON parsers and Pinterest read it."),
     EventNameMissing => ("event_name.missing", Error, "The source event has no event_name to map."),
     EventNameUnmapped => ("event_name.unmapped", Warning, "The source event name is in no table and is sent as custom."),
     EventNameSkipped => ("event_name.skipped", Info, "The source event name is in no table and unmapped events are set to be skipped."),

@@ -115,20 +115,38 @@ pub fn inspect_all_with(
     with_traces: bool,
     keep_going: &(dyn Fn(usize) -> bool + Sync),
 ) -> Option<Vec<Inspection>> {
+    let mut inspections = inspect_each(events, 0, mapping, now, with_traces, keep_going)?;
+    checks::duplicate_event_ids(&mut inspections);
+    Some(inspections)
+}
+
+/// Inspects each event on its own, numbering them from `first_index`, without the checks that
+/// need the other events (duplicate event ids: see [`checks::duplicate_event_id_findings`]).
+/// A caller that streams a big input inspects it chunk by chunk with this; `keep_going` and
+/// `with_traces` work as in [`inspect_all_with`].
+pub fn inspect_each(
+    events: &[SourceEvent],
+    first_index: usize,
+    mapping: &Mapping,
+    now: i64,
+    with_traces: bool,
+    keep_going: &(dyn Fn(usize) -> bool + Sync),
+) -> Option<Vec<Inspection>> {
     let rules = mapping.rules();
     let done = AtomicUsize::new(0);
     let stopped = AtomicBool::new(false);
 
-    // Events are independent until the cross-event checks below, so they are inspected on every
+    // Events are independent until the cross-event checks, so they are inspected on every
     // core; the indexed collect keeps input order.
-    let inspections: Option<Vec<Inspection>> = events
+    events
         .par_iter()
         .enumerate()
-        .map(|(index, event)| {
+        .map(|(position, event)| {
             if stopped.load(Ordering::Relaxed) {
                 return None;
             }
-            let mut inspection = inspect_with_rules(event, index, mapping, &rules, now);
+            let mut inspection =
+                inspect_with_rules(event, first_index + position, mapping, &rules, now);
             if !with_traces {
                 inspection.trace = Vec::new();
             }
@@ -140,11 +158,7 @@ pub fn inspect_all_with(
                 None
             }
         })
-        .collect();
-
-    let mut inspections = inspections?;
-    checks::duplicate_event_ids(&mut inspections);
-    Some(inspections)
+        .collect()
 }
 
 /// Inspects one event.
@@ -175,6 +189,7 @@ fn inspect_with_rules(
     }
 
     let mut builder = Builder::new(&event.body, mapping, now);
+    builder.diagnostics.extend(event.warnings.iter().cloned());
     let Some(event_name) = builder.event_name() else {
         inspection.diagnostics = builder.diagnostics;
         inspection.trace = builder.trace;

@@ -92,6 +92,15 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
                 .collect(),
             None,
         ),
+        Code::InputDuplicateKey => (
+            inspect_text(
+                &clean()
+                    .to_string()
+                    .replacen('{', r#"{"event_name": "page_view", "#, 1),
+                &mapping,
+            ),
+            None,
+        ),
         Code::EventNameMissing => (
             inspect_value(&with("/event_name", None), &mapping),
             Some("event_name"),
