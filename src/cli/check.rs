@@ -1,24 +1,32 @@
 //! `pinspect map` and `pinspect check`.
+//!
+//! Memory stays bounded on big inputs: `map` and `check --format text` inspect without traces
+//! (they print none), and `check --format json` streams its report chunk by chunk
+//! ([`report::write_check_report`]).
+
+use std::io::Write as _;
 
 use super::{
-    CommonArgs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Format, MapArgs, load_inputs, load_mapping, now,
-    output,
+    CommonArgs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Format, Inputs, MapArgs, load_inputs,
+    load_mapping, now, output, stdout_writer,
 };
-use crate::core::inspect::{Inspection, inspect_all};
+use crate::core::inspect::{Inspection, inspect_all_with};
 use crate::core::report;
 
-/// Loads, maps and inspects; `Err` carries the exit status of a usage or input problem.
-fn inspect_inputs(args: &CommonArgs) -> Result<(Vec<Inspection>, super::Inputs), u8> {
+/// Loads, maps and inspects without traces; `Err` carries the exit status of a usage or input
+/// problem.
+fn inspect_inputs(args: &CommonArgs) -> Result<(Vec<Inspection>, Inputs), u8> {
     let mapping = load_mapping(args)?;
     let inputs = load_inputs(&args.files);
-    let inspections = inspect_all(&inputs.events, &mapping, now(args));
+    let inspections =
+        inspect_all_with(&inputs.events, &mapping, now(args), false, &|_| true).unwrap_or_default();
     Ok((inspections, inputs))
 }
 
-fn status(inspections: &[Inspection], inputs: &super::Inputs) -> u8 {
+fn status(has_errors: bool, inputs: &Inputs) -> u8 {
     if inputs.failed {
         EXIT_USAGE
-    } else if inspections.iter().any(Inspection::has_errors) {
+    } else if has_errors {
         EXIT_ERRORS
     } else {
         EXIT_OK
@@ -31,29 +39,47 @@ pub fn map(args: &MapArgs) -> u8 {
         Ok(result) => result,
         Err(code) => return code,
     };
-    let body = report::map_body(&inspections, args.include_errors);
-    let text = match args.common.format {
-        Format::Json => serde_json::to_string(&body),
-        Format::Text => serde_json::to_string_pretty(&body),
-    }
-    .unwrap_or_default();
-    output(&format!("{text}\n"));
-    status(&inspections, &inputs)
+    let mut out = stdout_writer();
+    let layout = match args.common.format {
+        Format::Text => report::Layout::Pretty,
+        Format::Json => report::Layout::Compact,
+    };
+    let _ = report::write_map_body(&mut out, &inspections, args.include_errors, layout);
+    let _ = out.write_all(b"\n");
+    let _ = out.flush();
+    status(inspections.iter().any(Inspection::has_errors), &inputs)
 }
 
 /// `pinspect check`: the report on stdout.
 pub fn check(args: &CommonArgs) -> u8 {
-    let (inspections, inputs) = match inspect_inputs(args) {
-        Ok(result) => result,
-        Err(code) => return code,
-    };
     match args.format {
         Format::Json => {
-            let text = serde_json::to_string_pretty(&report::check_report(&inspections))
-                .unwrap_or_default();
-            output(&format!("{text}\n"));
+            let mapping = match load_mapping(args) {
+                Ok(mapping) => mapping,
+                Err(code) => return code,
+            };
+            let inputs = load_inputs(&args.files);
+            let mut out = stdout_writer();
+            let summary = report::write_check_report(
+                &mut out,
+                &inputs.events,
+                &mapping,
+                now(args),
+                report::STREAM_CHUNK,
+            );
+            let _ = out.write_all(b"\n");
+            let _ = out.flush();
+            // The writer never fails (a closed pipe only stops the output).
+            let has_errors = summary.is_ok_and(|summary| summary.errors > 0);
+            status(has_errors, &inputs)
         }
-        Format::Text => output(&report::text_report(&inspections, &inputs.events)),
+        Format::Text => {
+            let (inspections, inputs) = match inspect_inputs(args) {
+                Ok(result) => result,
+                Err(code) => return code,
+            };
+            output(&report::text_report(&inspections, &inputs.events));
+            status(inspections.iter().any(Inspection::has_errors), &inputs)
+        }
     }
-    status(&inspections, &inputs)
 }

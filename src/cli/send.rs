@@ -10,7 +10,7 @@ use super::{
     CommonArgs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Format, load_inputs, load_mapping, message, now,
     output,
 };
-use crate::core::inspect::inspect_all;
+use crate::core::inspect::inspect_all_with;
 use crate::core::send::{
     self, AccessToken, Endpoint, HttpConfig, HttpTransport, Plan, Progress, SendOptions, Stage,
     ThreadSleeper,
@@ -77,8 +77,13 @@ pub fn send(args: &SendArgs) -> u8 {
         message("error: some input could not be read; nothing was sent");
         return EXIT_USAGE;
     }
-    let inspections = inspect_all(&inputs.events, &mapping, now(&args.common));
+    // No traces: sending needs only the payloads and diagnostics.
+    let inspections = inspect_all_with(&inputs.events, &mapping, now(&args.common), false, &|_| {
+        true
+    })
+    .unwrap_or_default();
     let plan = Plan::new(&inspections, args.include_errors);
+    drop(inspections);
 
     let Some(token) = token else {
         for batch in plan.batches() {

@@ -1,14 +1,22 @@
 //! The check report (PRODUCT.md §3.1), a stable contract: exactly the keys `schema_version`,
 //! `events` and `summary` at the top, and `index`, `source_event_name`, `event_name`,
 //! `payload`, `diagnostics`, `trace` per event. Also the `map` body and a text rendering.
+//!
+//! A report of a big input is written event by event ([`write_check_report`]): traces are most
+//! of its size, so holding every event's trace at once would take gigabytes.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::diagnostics::{Severity, SeverityCounts};
+use super::checks::{self, EventIdKey};
+use super::diagnostics::{Diagnostic, Severity, SeverityCounts};
 use super::event::SourceEvent;
-use super::inspect::Inspection;
+use super::inspect::{Inspection, TraceEntry, inspect_each};
+use super::mapping::Mapping;
 use super::schema::SCHEMA_VERSION;
 
 /// Totals over a set of inspections.
@@ -30,47 +38,171 @@ pub struct Summary {
 impl Summary {
     /// Computes the totals.
     pub fn of(inspections: &[Inspection]) -> Self {
-        let mut summary = Self {
-            events: inspections.len(),
-            ..Self::default()
-        };
+        let mut summary = Self::default();
         for inspection in inspections {
-            let counts = SeverityCounts::of(&inspection.diagnostics);
-            summary.errors += counts.errors;
-            summary.warnings += counts.warnings;
-            if inspection.is_sendable() {
-                summary.sendable += 1;
-            }
+            summary.add(inspection);
         }
         summary
+    }
+
+    /// Counts one more event.
+    pub fn add(&mut self, inspection: &Inspection) {
+        let counts = SeverityCounts::of(&inspection.diagnostics);
+        self.events += 1;
+        self.errors += counts.errors;
+        self.warnings += counts.warnings;
+        if inspection.is_sendable() {
+            self.sendable += 1;
+        }
+    }
+
+    fn to_json(self) -> Value {
+        json!({
+            "events": self.events,
+            "sendable": self.sendable,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        })
+    }
+}
+
+/// One event's entry in the check report, serialized without copying the inspection.
+#[derive(Serialize)]
+struct EventEntry<'a> {
+    index: usize,
+    source_event_name: &'a Option<String>,
+    event_name: &'a Option<String>,
+    payload: &'a Option<Value>,
+    diagnostics: &'a [Diagnostic],
+    trace: &'a [TraceEntry],
+}
+
+impl<'a> EventEntry<'a> {
+    fn of(inspection: &'a Inspection) -> Self {
+        Self {
+            index: inspection.index,
+            source_event_name: &inspection.source_event_name,
+            event_name: &inspection.event_name,
+            payload: &inspection.payload,
+            diagnostics: &inspection.diagnostics,
+            trace: &inspection.trace,
+        }
     }
 }
 
 /// One event's entry in the check report.
 pub fn event_entry(inspection: &Inspection) -> Value {
-    json!({
-        "index": inspection.index,
-        "source_event_name": inspection.source_event_name,
-        "event_name": inspection.event_name,
-        "payload": inspection.payload,
-        "diagnostics": inspection.diagnostics,
-        "trace": inspection.trace,
-    })
+    serde_json::to_value(EventEntry::of(inspection)).unwrap_or_default()
 }
 
 /// The whole check report.
 pub fn check_report(inspections: &[Inspection]) -> Value {
-    let summary = Summary::of(inspections);
     json!({
         "schema_version": SCHEMA_VERSION,
         "events": inspections.iter().map(event_entry).collect::<Vec<_>>(),
-        "summary": {
-            "events": summary.events,
-            "sendable": summary.sendable,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-        },
+        "summary": Summary::of(inspections).to_json(),
     })
+}
+
+/// Events inspected at once while a report is streamed: enough to keep every core busy, few
+/// enough that their traces take little memory.
+pub const STREAM_CHUNK: usize = 2_000;
+
+/// Writes the check report of `events` to `out`, byte for byte what
+/// `serde_json::to_string_pretty(&check_report(&inspect_all(events, mapping, now)))` gives,
+/// while holding at most `chunk` events' traces in memory.
+///
+/// A first pass inspects every event without traces and keeps only what the duplicate
+/// event-id check needs; the second pass inspects `chunk` events at a time with traces,
+/// attaches each event's cross-event diagnostics, and writes the events one by one. Returns
+/// the summary (also written at the end of the report).
+pub fn write_check_report(
+    out: &mut dyn io::Write,
+    events: &[SourceEvent],
+    mapping: &Mapping,
+    now: i64,
+    chunk: usize,
+) -> io::Result<Summary> {
+    let chunk = chunk.max(1);
+    let always = |_: usize| true;
+
+    let mut keys: Vec<EventIdKey> = Vec::new();
+    for (number, part) in events.chunks(chunk).enumerate() {
+        let inspections =
+            inspect_each(part, number * chunk, mapping, now, false, &always).unwrap_or_default();
+        keys.extend(inspections.iter().filter_map(EventIdKey::of));
+    }
+    let mut shared: HashMap<usize, Diagnostic> = checks::duplicate_event_id_findings(&keys)
+        .into_iter()
+        .filter_map(|(position, diagnostic)| Some((keys.get(position)?.index, diagnostic)))
+        .collect();
+    drop(keys);
+
+    write!(
+        out,
+        "{{\n  \"schema_version\": {},\n  \"events\": [",
+        Value::from(SCHEMA_VERSION)
+    )?;
+    let mut summary = Summary::default();
+    for (number, part) in events.chunks(chunk).enumerate() {
+        let inspections =
+            inspect_each(part, number * chunk, mapping, now, true, &always).unwrap_or_default();
+        for mut inspection in inspections {
+            if let Some(diagnostic) = shared.remove(&inspection.index) {
+                inspection.diagnostics.push(diagnostic);
+            }
+            summary.add(&inspection);
+            out.write_all(if summary.events == 1 {
+                b"\n    "
+            } else {
+                b",\n    "
+            })?;
+            serde_json::to_writer_pretty(
+                Indented::new(&mut *out, "    "),
+                &EventEntry::of(&inspection),
+            )?;
+        }
+    }
+    if summary.events > 0 {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"],\n  \"summary\": ")?;
+    serde_json::to_writer_pretty(Indented::new(&mut *out, "  "), &summary.to_json())?;
+    out.write_all(b"\n}")?;
+    Ok(summary)
+}
+
+/// Indents every line after the first by `indent`, so that a value pretty-printed on its own
+/// nests inside an enclosing pretty-printed document. JSON strings never hold a raw line
+/// break, so every `\n` of pretty JSON is a line of its layout.
+struct Indented<'w> {
+    out: &'w mut dyn io::Write,
+    indent: &'static str,
+}
+
+impl<'w> Indented<'w> {
+    fn new(out: &'w mut dyn io::Write, indent: &'static str) -> Self {
+        Self { out, indent }
+    }
+}
+
+impl io::Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut lines = buf.split(|b| *b == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.write_all(first)?;
+        }
+        for line in lines {
+            self.out.write_all(b"\n")?;
+            self.out.write_all(self.indent.as_bytes())?;
+            self.out.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// The payloads that are sent, with the input position of their event: those of sendable
@@ -96,6 +228,39 @@ pub fn request_body<'a>(payloads: impl IntoIterator<Item = &'a Value>) -> Value 
 /// with `include_errors`.
 pub fn map_body(inspections: &[Inspection], include_errors: bool) -> Value {
     request_body(selected_payloads(inspections, include_errors).map(|(_, payload)| payload))
+}
+
+/// How JSON is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Indented, one key per line, for people.
+    Pretty,
+    /// One line, for scripts.
+    Compact,
+}
+
+/// Writes [`map_body`] to `out` without building a copy of the payloads.
+pub fn write_map_body(
+    out: &mut dyn io::Write,
+    inspections: &[Inspection],
+    include_errors: bool,
+    layout: Layout,
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        data: Vec<&'a Value>,
+    }
+
+    let body = Body {
+        data: selected_payloads(inspections, include_errors)
+            .map(|(_, payload)| payload)
+            .collect(),
+    };
+    match layout {
+        Layout::Pretty => serde_json::to_writer_pretty(&mut *out, &body)?,
+        Layout::Compact => serde_json::to_writer(&mut *out, &body)?,
+    }
+    Ok(())
 }
 
 /// A human-readable report: one block per event with its diagnostics, then the totals.
@@ -159,6 +324,82 @@ mod tests {
     use super::*;
     use crate::core::inspect::inspect_all;
     use crate::core::mapping::Mapping;
+
+    const NOW: i64 = 1_744_956_000;
+
+    fn streamed(events: &[SourceEvent], chunk: usize) -> (String, Summary) {
+        let mut out = Vec::new();
+        let summary =
+            write_check_report(&mut out, events, &Mapping::default(), NOW, chunk).unwrap();
+        (String::from_utf8(out).unwrap(), summary)
+    }
+
+    #[test]
+    fn the_streamed_report_is_the_whole_report_byte_for_byte() {
+        let event = |n: usize, event_id: &str, order: &str| {
+            SourceEvent::new(
+                "t",
+                n,
+                json!({"event_name": "purchase", "id": order, "value": 10, "currency": "eur",
+                    "items": [{"id": "A", "quantity": 1, "product": {"price": 10}}],
+                    "user": {"email": " Jane@Example.com", "phone": "+33 6 55 50 12 34"},
+                    "search_term": "caf\u{e9} \"quoted\"\nline",
+                    "context": {"event_id": event_id, "event_timestamp": NOW - 60}}),
+            )
+        };
+        // Events 0, 3 and 6 share an id across orders, in different chunks.
+        let events: Vec<SourceEvent> = (0..7)
+            .map(|n| {
+                if n % 3 == 0 {
+                    event(n, "shared", &format!("O-{n}"))
+                } else {
+                    event(n, &format!("e-{n}"), "O-x")
+                }
+            })
+            .chain([SourceEvent::new("t", 7, json!(42))])
+            .collect();
+        let inspections = inspect_all(&events, &Mapping::default(), NOW);
+        let whole = serde_json::to_string_pretty(&check_report(&inspections)).unwrap();
+        assert!(whole.contains("event_id.duplicate"));
+        for chunk in [1, 2, 3, 100] {
+            let (text, summary) = streamed(&events, chunk);
+            assert_eq!(text, whole, "chunk {chunk}");
+            assert_eq!(summary, Summary::of(&inspections));
+        }
+
+        let (empty, summary) = streamed(&[], 2);
+        assert_eq!(
+            empty,
+            serde_json::to_string_pretty(&check_report(&[])).unwrap()
+        );
+        assert_eq!(summary.events, 0);
+    }
+
+    #[test]
+    fn the_written_map_body_is_the_map_body() {
+        let events = [SourceEvent::new(
+            "t",
+            0,
+            json!({"event_name": "purchase", "user": {"email": "a@b.co"}}),
+        )];
+        let inspections = inspect_all(&events, &Mapping::default(), NOW);
+        for (layout, include) in [
+            (Layout::Pretty, true),
+            (Layout::Compact, true),
+            (Layout::Pretty, false),
+        ] {
+            let mut out = Vec::new();
+            write_map_body(&mut out, &inspections, include, layout).unwrap();
+            let body = map_body(&inspections, include);
+            let expected = if layout == Layout::Pretty {
+                serde_json::to_string_pretty(&body)
+            } else {
+                serde_json::to_string(&body)
+            }
+            .unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
+    }
 
     #[test]
     fn report_has_exactly_the_contract_keys() {
