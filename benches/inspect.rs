@@ -3,6 +3,12 @@
 //!
 //! Run with `cargo bench --bench inspect`. It prints the time per phase and events per second;
 //! it is a measurement, not a test, so it asserts nothing about speed.
+//!
+//! Memory: `inspect` keeps every trace, as the GUI does for one event at a time; at 100 000
+//! of these events that is several gigabytes. The `check report` phase is what
+//! `pinspect check --format json` does: it streams the report in chunks of
+//! `report::STREAM_CHUNK` events, so its memory does not grow with the input beyond the
+//! events themselves.
 
 #![expect(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 #![expect(
@@ -19,6 +25,7 @@ use std::time::Instant;
 use pinspect::core::event::parse_text;
 use pinspect::core::inspect::inspect_all;
 use pinspect::core::mapping::Mapping;
+use pinspect::core::report;
 
 const NOW: i64 = 1_744_956_000;
 
@@ -75,14 +82,42 @@ fn main() {
         let parse = start.elapsed();
 
         let start = Instant::now();
+        let mut written = Counter(0);
+        let summary = report::write_check_report(
+            &mut written,
+            &events,
+            &Mapping::default(),
+            NOW,
+            report::STREAM_CHUNK,
+        )
+        .expect("a counter never fails");
+        let stream = start.elapsed();
+        assert_eq!(summary.events, count, "every event is reported");
+
+        let start = Instant::now();
         let inspections = inspect_all(&events, &Mapping::default(), NOW);
         let inspect = start.elapsed();
 
         assert_eq!(inspections.len(), count, "every event is inspected");
         let per_second = count as f64 / inspect.as_secs_f64();
         println!(
-            "{count:>7} events ({:.1} MB): parse {parse:.2?}, inspect {inspect:.2?} ({per_second:.0} events/s)",
-            text.len() as f64 / 1e6
+            "{count:>7} events ({:.1} MB): parse {parse:.2?}, inspect {inspect:.2?} ({per_second:.0} events/s), check report {stream:.2?} ({:.0} MB written)",
+            text.len() as f64 / 1e6,
+            written.0 as f64 / 1e6
         );
+    }
+}
+
+/// Counts the bytes of a report instead of keeping them.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
