@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::core::config::load_config;
+use crate::core::config::{check_advertiser_id, load_config};
 use crate::core::event::{self, SourceEvent};
 use crate::core::mapping::Mapping;
 use crate::core::preset::{Preset, builtin_presets};
@@ -236,6 +236,11 @@ pub fn load_mapping(args: &CommonArgs) -> Result<Mapping, u8> {
         mapping.preset.clone_from(preset);
     }
     if let Some(id) = &args.advertiser_id {
+        // The same rule and words as a config's advertiser_id, for every command.
+        if let Err(problem) = check_advertiser_id("--advertiser-id", id) {
+            message(&format!("error: {problem}"));
+            return Err(EXIT_USAGE);
+        }
         mapping.settings.advertiser_id.clone_from(id);
     }
     if let Some(country) = &args.default_phone_country {

@@ -24,7 +24,7 @@ use serde::{Deserialize, Deserializer, de::Error as _};
 use serde_json::{Map, Value, json};
 
 use super::diagnostics::{Code, Severity};
-use super::event::SourceEvent;
+use super::event::{SourceEvent, explain_json_message, line_column};
 use super::fields::{self, FieldKind, canonical_path};
 use super::inspect;
 use super::mapping::{FieldOverride, Mapping};
@@ -65,11 +65,31 @@ pub enum ConfigError {
 
 /// Reads a config file.
 pub fn load_config(path: &Path) -> Result<Mapping, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Io {
-        path: path.display().to_string(),
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|err| ConfigError::Io {
+        path: name.clone(),
         err,
     })?;
-    parse_config(&path.display().to_string(), &text)
+    parse_config_bytes(&name, &bytes)
+}
+
+/// Parses config bytes; text that is not UTF-8 is refused at its first bad byte.
+pub fn parse_config_bytes(source_name: &str, bytes: &[u8]) -> Result<Mapping, ConfigError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_config(source_name, text),
+        Err(err) => {
+            let (line, column) = line_column(bytes, err.valid_up_to());
+            let byte = bytes.get(err.valid_up_to()).copied().unwrap_or_default();
+            Err(ConfigError::Invalid {
+                source_name: source_name.to_owned(),
+                line,
+                column,
+                message: format!(
+                    "the file is not UTF-8 text (byte 0x{byte:02X}); save it as UTF-8 (a Latin-1 or Windows-1252 editor setting usually causes this)"
+                ),
+            })
+        }
+    }
 }
 
 /// Parses and validates config text; `source_name` is the file name used in messages.
@@ -168,7 +188,7 @@ fn explain_message(text: &str) -> String {
     if text.starts_with("EOF while parsing") {
         return format!("{text}: the file ends too early (a missing }} or ])");
     }
-    text
+    explain_json_message(&text)
 }
 
 /// The names between backquotes in serde's "expected one of `a`, `b`" lists.
@@ -336,15 +356,7 @@ impl<'de> Deserialize<'de> for ValidSettings {
 
 /// What the settings' types cannot say.
 fn check_settings(settings: &Settings) -> Result<(), String> {
-    let advertiser_id = settings.advertiser_id.trim();
-    let digits_only =
-        advertiser_id.len() <= 18 && advertiser_id.chars().all(|c| c.is_ascii_digit());
-    if !digits_only {
-        return Err(format!(
-            "advertiser_id {:?} must be the ad account number: digits only, at most 18",
-            settings.advertiser_id
-        ));
-    }
+    check_advertiser_id("advertiser_id", &settings.advertiser_id)?;
     if let Some(country) = &settings.default_phone_country
         && rust_iso3166::from_alpha2(&country.trim().to_ascii_uppercase()).is_none()
     {
@@ -353,6 +365,53 @@ fn check_settings(settings: &Settings) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Checks an advertiser id wherever it comes from (`label` names the place: the config's
+/// `advertiser_id`, the `--advertiser-id` option), so that every command refuses the same ids
+/// with the same words. Empty is allowed: only sending needs the id, and it says so.
+pub fn check_advertiser_id(label: &str, id: &str) -> Result<(), String> {
+    let trimmed = id.trim();
+    let digits_only = trimmed.len() <= super::send::MAX_ADVERTISER_ID_DIGITS
+        && trimmed.chars().all(|c| c.is_ascii_digit());
+    if digits_only {
+        Ok(())
+    } else {
+        Err(format!(
+            "{label} {id:?} must be the ad account number: digits only, at most {}",
+            super::send::MAX_ADVERTISER_ID_DIGITS
+        ))
+    }
+}
+
+/// Whether `text` holds something that looks like a Pinterest access token: `pina_` followed
+/// by at least [`TOKEN_LIKE_MIN_TAIL`] token characters. Such a constant would put the secret
+/// into every event sent and every config shared, so configs refuse it.
+pub fn looks_like_access_token(text: &str) -> bool {
+    text.match_indices(TOKEN_PREFIX).any(|(at, _)| {
+        let tail = text.get(at + TOKEN_PREFIX.len()..).unwrap_or_default();
+        tail.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '='))
+            .count()
+            >= TOKEN_LIKE_MIN_TAIL
+    })
+}
+
+/// How Pinterest access tokens start.
+pub const TOKEN_PREFIX: &str = "pina_";
+
+/// Characters after [`TOKEN_PREFIX`] from which a text counts as a token; real tokens have
+/// well over a hundred.
+pub const TOKEN_LIKE_MIN_TAIL: usize = 20;
+
+/// Whether a constant (a text, or a list or object of them) holds a token-like text.
+fn holds_access_token(value: &Value) -> bool {
+    match value {
+        Value::String(text) => looks_like_access_token(text),
+        Value::Array(items) => items.iter().any(holds_access_token),
+        Value::Object(map) => map.values().any(holds_access_token),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
 }
 
 /// `event_names`: source name → one of Pinterest's names, each source name once.
@@ -647,6 +706,13 @@ const PROBE_EVENT: &str = "pinspect_constant_check";
 /// not send it. Config files are checked with this, and the GUI can check a typed constant
 /// the same way before it applies it.
 pub fn check_constant(mapping: &Mapping, field: &str, value: &Value) -> Result<Value, String> {
+    // Before anything that would echo the value.
+    if holds_access_token(value) {
+        return Err(format!(
+            "the constant for {field} looks like a Pinterest access token (it starts with {TOKEN_PREFIX}); it is not shown here. A mapping config never holds the token, and the token is never event data: remove the constant, and set PINTEREST_ACCESS_TOKEN (or type it in the app) to send"
+        ));
+    }
+
     let catalog = fields::catalog();
     let Some(spec) = catalog.get(field) else {
         return Err(format!("{field:?} is not a Pinterest field"));
@@ -1251,6 +1317,77 @@ mod tests {
             );
             assert!(!message.contains("pina_fake"), "{message}");
         }
+    }
+
+    #[test]
+    fn a_token_like_constant_is_refused_without_echoing_it() {
+        let token = "pina_AMAFAKEFAKEFAKEFAKEFAKE0123456789abcdef";
+        for constant in [
+            json!(token),
+            json!(format!("Bearer {token}")),
+            json!(["SKU-1", token]),
+        ] {
+            let field = if constant.is_array() {
+                "custom_data.content_ids"
+            } else {
+                "custom_data.content_name"
+            };
+            let text = format!("{HEAD} \"fields\": {{\"{field}\": {{\"const\": {constant}}}}}}}");
+            let message = error(&text);
+            assert!(message.starts_with("m.json:2:"), "{message}");
+            assert!(
+                message.contains(&format!(
+                    "the constant for {field} looks like a Pinterest access token"
+                )) && message.contains("PINTEREST_ACCESS_TOKEN"),
+                "{message}"
+            );
+            assert!(!message.contains("AMAFAKE"), "{message}");
+        }
+        // Short or ordinary texts that merely mention the prefix are constants like others.
+        assert!(!looks_like_access_token("pina_colada"));
+        assert!(!looks_like_access_token("summer-sale"));
+        assert!(looks_like_access_token(token));
+        let mapping = Mapping::default();
+        assert!(
+            check_constant(&mapping, "custom_data.content_name", &json!("pina_colada")).is_ok()
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_names_its_place() {
+        let err = parse_config_bytes(
+            "m.json",
+            b"{\"format\": \"pinspect-mapping/1\",\n \"preset\": \"caf\xe9\"}",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("m.json:2:16: the file is not UTF-8 text (byte 0xE9)"),
+            "{err}"
+        );
+        refused(
+            &format!("{HEAD} \"event_names\": {{\"a\\ud800\": \"lead\"}}}}"),
+            2,
+            "\\ud800",
+            &["a lone UTF-16 surrogate"],
+        );
+    }
+
+    #[test]
+    fn advertiser_ids_get_one_message_everywhere() {
+        assert_eq!(
+            check_advertiser_id("advertiser_id", " 549755885175 "),
+            Ok(())
+        );
+        assert_eq!(check_advertiser_id("advertiser_id", ""), Ok(()));
+        assert_eq!(
+            check_advertiser_id("--advertiser-id", "12-34"),
+            Err(
+                "--advertiser-id \"12-34\" must be the ad account number: digits only, at most 18"
+                    .to_owned()
+            )
+        );
+        assert!(check_advertiser_id("advertiser_id", &"9".repeat(19)).is_err());
     }
 
     #[test]

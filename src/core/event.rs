@@ -502,7 +502,8 @@ fn offset_in(outer: &str, inner: &str) -> usize {
     position.saturating_sub(start).min(outer.len())
 }
 
-fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+/// The 1-based line and column (in bytes) of `offset` in `bytes`. Config files use it too.
+pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.split(|b| *b == b'\n').count();
     let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
