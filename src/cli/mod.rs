@@ -168,6 +168,13 @@ pub struct Inputs {
 
 /// Reads every input; each problem is reported on stderr, and good inputs are still used.
 pub fn load_inputs(files: &[String]) -> Inputs {
+    load_inputs_shown(files, &str::to_owned)
+}
+
+/// [`load_inputs`], with every stderr line passed through `shown` first (`send` hides the
+/// token's value with it).
+pub fn load_inputs_shown(files: &[String], shown: &dyn Fn(&str) -> String) -> Inputs {
+    let message = |text: &str| message(&shown(text));
     let mut inputs = Inputs {
         events: Vec::new(),
         failed: false,

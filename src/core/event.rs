@@ -23,6 +23,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::config::looks_like_access_token;
 use super::diagnostics::{Code, Diagnostic};
 
 /// Where an event came from.
@@ -718,8 +719,10 @@ fn duplicate_key_warning(
         n => format!("{n} times"),
     };
     let message = if let [(path, count)] = counted.as_slice() {
+        // A value that looks like an access token is not repeated in a message.
         let kept = path
             .value_in(body)
+            .filter(|value| !value.as_str().is_some_and(looks_like_access_token))
             .map(short_json)
             .map(|value| format!(" ({value})"))
             .unwrap_or_default();

@@ -308,8 +308,8 @@ pub fn text_report(inspections: &[Inspection], events: &[SourceEvent]) -> String
     out
 }
 
-/// `1 error`, `2 errors`.
-fn plural(count: usize, noun: &str) -> String {
+/// `1 error`, `2 errors`: a count with its noun, for every message that counts something.
+pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("{count} {noun}")
     } else {

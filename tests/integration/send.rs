@@ -1058,3 +1058,109 @@ fn answer_one(
     tls.conn.send_close_notify();
     tls.flush()
 }
+
+#[test]
+fn an_empty_api_base_is_an_error_not_production() {
+    // No token either: if the base were taken for production, the command would still stop
+    // before any request, with another message.
+    let events = write_events(&[clean(0)]);
+    for base in ["", "  "] {
+        let output = cli(
+            &["send", "--advertiser-id", ACCOUNT, &events.path_str()],
+            base,
+            None,
+        );
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(
+                "PINSPECT_API_BASE is set but empty; unset it to use https://api.pinterest.com/v5"
+            ),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_token_inside_events_never_shows_in_the_cli() {
+    let mut leaky = clean(0);
+    leaky["search_term"] = json!(FAKE_TOKEN);
+    let events = write_events(&[leaky, clean(1)]);
+    let mut server = Server::new();
+    let mock = events_mock(&mut server)
+        .with_status(200)
+        .with_body_from_request(all_processed)
+        .expect(1)
+        .create();
+    // `cli` fails the test if the token shows on stdout or stderr.
+    let output = cli(
+        &[
+            "send",
+            "--format",
+            "json",
+            "--advertiser-id",
+            ACCOUNT,
+            "--now",
+            &NOW.to_string(),
+            &events.path_str(),
+        ],
+        &server.url(),
+        Some(FAKE_TOKEN),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the access token's value is in the payload of event #0;"),
+        "{stderr}"
+    );
+    mock.assert();
+
+    let curl = cli(
+        &[
+            "send",
+            "--curl",
+            "--advertiser-id",
+            ACCOUNT,
+            "--now",
+            &NOW.to_string(),
+            &events.path_str(),
+        ],
+        &server.url(),
+        Some(FAKE_TOKEN),
+    );
+    assert_eq!(curl.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&curl.stdout);
+    assert!(stdout.contains("\"search_string\":\"***\""), "{stdout}");
+}
+
+#[test]
+fn sending_nothing_says_so_once() {
+    let events = write_events(&[broken()]);
+    let mut server = Server::new();
+    let any = server.mock("POST", Matcher::Any).expect(0).create();
+    let output = cli(
+        &[
+            "send",
+            "--advertiser-id",
+            ACCOUNT,
+            "--now",
+            &NOW.to_string(),
+            &events.path_str(),
+        ],
+        &server.url(),
+        Some(FAKE_TOKEN),
+    );
+    any.assert();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nothing to send: 0 of 1 event can be sent (--include-errors"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("sending 0 of"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("TEST MODE (?test=true): no request was made; nothing was sent"),
+        "{stdout}"
+    );
+}

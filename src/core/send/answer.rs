@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use super::EventResult;
 use super::plan::{API_BASE_ENV, Endpoint};
 use super::transport::{HttpResponse, TransportError};
+use crate::core::report::plural;
 
 /// Longest piece of a non-JSON answer quoted in a message.
 const SNIPPET_CHARS: usize = 200;
@@ -248,8 +249,9 @@ fn success(response: &HttpResponse, batch_len: usize) -> Answer {
             .count();
         if processed < batch_len {
             let note = format!(
-                "Pinterest processed {processed} of {batch_len} events (HTTP {status}); each \
-                 other event shows Pinterest's reason"
+                "Pinterest processed {processed} of {} (HTTP {status}); each other event shows \
+                 Pinterest's reason",
+                plural(batch_len, "event")
             );
             answer.message = Some(join(Some(note), answer.message.take()));
         }
@@ -261,10 +263,6 @@ fn success(response: &HttpResponse, batch_len: usize) -> Answer {
 fn detailed_error(response: &HttpResponse, batch_len: usize) -> Answer {
     let status = Some(response.status);
     let said = pinterest_said(response);
-    let headline = format!(
-        "Pinterest rejected some or all events (HTTP 422); {said}. Each event shows Pinterest's \
-         reason"
-    );
     let details = match json_object(response) {
         Ok(object) => object.get("details").and_then(Value::as_object).cloned(),
         Err(_) => None,
@@ -280,6 +278,16 @@ fn detailed_error(response: &HttpResponse, batch_len: usize) -> Answer {
         );
     };
     let mut answer = per_event(status, &details, batch_len);
+    // Only an answer tied to each event can point at each event's reason.
+    let headline = match answer.events {
+        EventsAnswer::PerEvent(_) => format!(
+            "Pinterest rejected some or all events (HTTP 422); {said}. Each event shows \
+             Pinterest's reason"
+        ),
+        EventsAnswer::All(_) => {
+            format!("Pinterest rejected some or all events (HTTP 422); {said}")
+        }
+    };
     answer.message = Some(join(Some(headline), answer.message.take()));
     answer
 }
@@ -293,7 +301,8 @@ fn per_event(status: Option<u16>, object: &Map<String, Value>, batch_len: usize)
         && received != batch_len as u64
     {
         notes.push(format!(
-            "Pinterest says it received {received} events, but the request carried {batch_len}"
+            "Pinterest says it received {}, but the request carried {batch_len}",
+            plural(usize::try_from(received).unwrap_or(usize::MAX), "event")
         ));
     }
 
@@ -302,8 +311,9 @@ fn per_event(status: Option<u16>, object: &Map<String, Value>, batch_len: usize)
         other => {
             let why = match other {
                 Some(list) => format!(
-                    "the answer lists {} results for the {batch_len} events of the request",
-                    list.len()
+                    "the answer lists {} for the {} of the request",
+                    plural(list.len(), "result"),
+                    plural(batch_len, "event")
                 ),
                 None => "the answer has no events list".to_owned(),
             };
@@ -334,7 +344,8 @@ fn per_event(status: Option<u16>, object: &Map<String, Value>, batch_len: usize)
         && processed != counted
     {
         notes.push(format!(
-            "Pinterest says it processed {processed} events, but marks {counted} as processed"
+            "Pinterest says it processed {}, but marks {counted} as processed",
+            plural(usize::try_from(processed).unwrap_or(usize::MAX), "event")
         ));
     }
     let unknown = answers
@@ -342,10 +353,14 @@ fn per_event(status: Option<u16>, object: &Map<String, Value>, batch_len: usize)
         .filter(|a| a.result == EventResult::Unknown)
         .count();
     if unknown > 0 {
-        notes.push(format!(
-            "{unknown} results have a status other than processed or failed; they are marked \
-             unknown"
-        ));
+        notes.push(if unknown == 1 {
+            "1 result has a status other than processed or failed; it is marked unknown".to_owned()
+        } else {
+            format!(
+                "{unknown} results have a status other than processed or failed; they are marked \
+                 unknown"
+            )
+        });
     }
 
     Answer {
@@ -536,8 +551,19 @@ mod tests {
             message.contains("other than processed or failed"),
             "{message}"
         );
+        // Counts agree with their nouns.
         assert!(
-            message.contains("processed 1 events, but marks 0"),
+            message.contains("Pinterest says it processed 1 event, but marks 0"),
+            "{message}"
+        );
+        assert!(
+            message.contains("processed 0 of 1 event (HTTP 200)"),
+            "{message}"
+        );
+        assert!(
+            message.contains(
+                "1 result has a status other than processed or failed; it is marked unknown"
+            ),
             "{message}"
         );
     }

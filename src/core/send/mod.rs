@@ -88,6 +88,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::core::report::plural;
+
 pub use self::answer::{Answer, EventAnswer, EventsAnswer, RetryReason, interpret};
 pub use self::http::{CA_FILE_ENV, HttpConfig, HttpTransport};
 pub use self::plan::{
@@ -421,6 +423,11 @@ pub fn send(
     cancel: &AtomicBool,
 ) -> SendOutcome {
     let mut outcome = SendOutcome::from_plan(plan, options.endpoint.is_test());
+    // The events may carry the token's value by mistake; nothing shown may.
+    for event in &mut outcome.events {
+        event.event_id = event.event_id.as_deref().map(|id| token.redact(id));
+        event.error_message = event.error_message.as_deref().map(|m| token.redact(m));
+    }
     let positions = outcome.positions();
     let mut tracker = Progress {
         requests_done: 0,
@@ -529,6 +536,7 @@ fn send_batch(
     } = *context;
     let url = options.endpoint.url();
     let started_at = jiff::Timestamp::now();
+    let overall = Instant::now();
     let mut attempts: Vec<Attempt> = Vec::new();
     let mut cancelled = false;
 
@@ -544,7 +552,9 @@ fn send_batch(
 
         let attempt_start = jiff::Timestamp::now();
         let clock = Instant::now();
-        let result = transport.post_json(&url, token, batch.body().as_bytes());
+        let result = transport
+            .post_json(&url, token, batch.body().as_bytes())
+            .map(|response| redact_response(response, token));
         let duration = clock.elapsed();
         let answer = answer::interpret(&result, batch.len(), &options.endpoint);
 
@@ -552,14 +562,14 @@ fn send_batch(
             started_at: attempt_start,
             duration,
             http_status: answer.http_status,
-            response_body: result.as_ref().ok().map(|r| log_response(r, token)),
+            response_body: result.as_ref().ok().map(log_response),
             problem: result.as_ref().err().map(|e| token.redact(&e.to_string())),
             wait_before_next: None,
         };
 
         log::debug!(
-            "POST {url} (attempt {attempt_number}, {} events): {} in {} ms",
-            batch.len(),
+            "POST {url} (attempt {attempt_number}, {}): {} in {} ms",
+            plural(batch.len(), "event"),
             attempt.http_status.map_or_else(
                 || attempt.problem.clone().unwrap_or_default(),
                 |status| format!("HTTP {status}")
@@ -575,6 +585,14 @@ fn send_batch(
         let delay = match decision {
             Decision::Stop(note) => {
                 attempts.push(attempt);
+                // A request that still failed after several attempts says how long it took
+                // in all: each attempt has its own time limit, which the message names.
+                let note = if attempts.len() > 1 && answer.retry.is_some() {
+                    let total = format!("{} in all", transport::seconds_text(overall.elapsed()));
+                    Some(note.map_or(total.clone(), |note| format!("{note}, {total}")))
+                } else {
+                    note
+                };
                 break (answer, note);
             }
             Decision::RetryAfter(delay) => delay,
@@ -617,7 +635,7 @@ fn send_batch(
         received: answer.received,
         processed: answer.processed,
         duration: attempts.iter().map(|a| a.duration).sum(),
-        request_body: truncate_for_log(batch.body(), LOG_BODY_LIMIT),
+        request_body: truncate_for_log(&token.redact(batch.body()), LOG_BODY_LIMIT),
         response_body: attempts.last().and_then(|a| a.response_body.clone()),
         attempts,
     };
@@ -633,10 +651,20 @@ fn retry_reason_text(reason: Option<&RetryReason>, status: Option<u16>) -> Strin
     }
 }
 
-/// The answer's body for the log: cut to the limit, the token removed.
-fn log_response(response: &HttpResponse, token: &AccessToken) -> String {
+/// The answer with the token removed from its body, before anything reads it: a message may
+/// quote the body, and a quote cut short would show the start of the token.
+fn redact_response(mut response: HttpResponse, token: &AccessToken) -> HttpResponse {
     let text = String::from_utf8_lossy(&response.body);
-    let mut logged = truncate_for_log(&token.redact(&text), LOG_BODY_LIMIT);
+    if token.appears_in(&text) {
+        response.body = token.redact(&text).into_bytes();
+    }
+    response
+}
+
+/// The (already redacted) answer's body for the log, cut to the limit.
+fn log_response(response: &HttpResponse) -> String {
+    let text = String::from_utf8_lossy(&response.body);
+    let mut logged = truncate_for_log(&text, LOG_BODY_LIMIT);
     if response.body_truncated {
         logged.push_str("\n[the answer was longer; pinspect stopped reading it here]");
     }

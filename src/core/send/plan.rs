@@ -163,12 +163,12 @@ impl Plan {
 
     /// "12 of 14 events in 1 request", for the send panel and the command line.
     pub fn describe(&self) -> String {
-        let requests = self.batches.len();
+        let total = self.events_total();
         format!(
-            "{} of {} events in {requests} {}",
+            "{} of {} in {}",
             self.events_planned(),
-            self.events_total(),
-            if requests == 1 { "request" } else { "requests" }
+            report::plural(total, "event"),
+            report::plural(self.batches.len(), "request")
         )
     }
 }
@@ -294,6 +294,10 @@ pub enum EndpointError {
     #[error(transparent)]
     AdvertiserId(#[from] AdvertiserIdError),
 
+    /// `PINSPECT_API_BASE` is set to nothing but spaces.
+    #[error("{API_BASE_ENV} is set but empty; unset it to use {DEFAULT_API_BASE}")]
+    EmptyBase,
+
     /// The API base URL is not usable.
     #[error("the API base URL {base:?} ({API_BASE_ENV}) {reason}")]
     Base {
@@ -373,23 +377,31 @@ impl Endpoint {
     }
 }
 
-/// The API base: `PINSPECT_API_BASE` when set and not blank, else Pinterest's.
+/// The API base: `PINSPECT_API_BASE` as set (even blank, which [`Endpoint::new`] refuses: an
+/// empty variable silently meaning production would send where the user did not mean to), or
+/// Pinterest's when the variable is not set.
 pub fn api_base_from_env() -> String {
-    std::env::var(API_BASE_ENV)
-        .ok()
-        .map(|base| base.trim().to_owned())
-        .filter(|base| !base.is_empty())
-        .unwrap_or_else(|| DEFAULT_API_BASE.to_owned())
+    match std::env::var(API_BASE_ENV) {
+        Ok(base) => base.trim().to_owned(),
+        Err(std::env::VarError::NotPresent) => DEFAULT_API_BASE.to_owned(),
+        Err(std::env::VarError::NotUnicode(base)) => base.to_string_lossy().into_owned(),
+    }
 }
 
 fn parse_base(text: &str) -> Result<url::Url, EndpointError> {
+    if text.trim().is_empty() {
+        return Err(EndpointError::EmptyBase);
+    }
     let error = |reason| EndpointError::Base {
         base: text.to_owned(),
         reason,
     };
     let url = url::Url::parse(text.trim()).map_err(|_| error("is not a URL"))?;
     if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(error("must start with https://"));
+        return Err(error(
+            "must start with https://, or with http:// for this machine only (127.0.0.1, [::1] \
+             or localhost, e.g. a mock server)",
+        ));
     }
     if url.host().is_none() {
         return Err(error("has no host"));
@@ -600,6 +612,38 @@ mod tests {
             assert!(matches!(err, EndpointError::Base { .. }), "{base}: {err}");
             assert!(err.to_string().contains(API_BASE_ENV), "{err}");
         }
+    }
+
+    #[test]
+    fn an_empty_base_is_an_error_not_production() {
+        for base in ["", "   "] {
+            let err = Endpoint::new(base, "1", true).unwrap_err();
+            assert_eq!(err, EndpointError::EmptyBase);
+            assert_eq!(
+                err.to_string(),
+                "PINSPECT_API_BASE is set but empty; unset it to use https://api.pinterest.com/v5"
+            );
+        }
+        let ftp = Endpoint::new("ftp://api.pinterest.com", "1", true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            ftp.contains("must start with https://, or with http:// for this machine only (127.0.0.1, [::1] or localhost"),
+            "{ftp}"
+        );
+        assert!(Endpoint::new("http://[::1]:8080", "1", true).is_ok());
+    }
+
+    #[test]
+    fn descriptions_count_in_singular_and_plural() {
+        assert_eq!(
+            Plan::new(&inspections(&[false]), false).describe(),
+            "1 of 1 event in 1 request"
+        );
+        assert_eq!(
+            Plan::new(&inspections(&[true, true]), false).describe(),
+            "0 of 2 events in 0 requests"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::{EventResult, SendOutcome};
+use crate::core::report::plural;
 
 /// Totals of a send.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -103,15 +104,16 @@ impl SendOutcome {
     /// is a 0-based index into `requests`).
     pub fn text_report(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{}",
-            if self.test {
-                "TEST MODE (?test=true): Pinterest validated the events but recorded none"
-            } else {
-                "LIVE: processed events were recorded by Pinterest"
+        let headline = match (self.test, self.requests.is_empty()) {
+            (true, false) => {
+                "TEST MODE (?test=true): Pinterest checks test requests as strictly as live ones \
+                 and records none of their events"
             }
-        );
+            (false, false) => "LIVE: Pinterest records every event it processed",
+            (true, true) => "TEST MODE (?test=true): no request was made; nothing was sent",
+            (false, true) => "LIVE: no request was made; nothing was sent",
+        };
+        let _ = writeln!(out, "{headline}");
         for (number, request) in self.requests.iter().enumerate() {
             let status = request
                 .http_status
@@ -122,10 +124,10 @@ impl SendOutcome {
             };
             let _ = writeln!(
                 out,
-                "request {}: POST {} → {status}, {} events, {} ms{attempts}",
+                "request {}: POST {} → {status}, {}, {} ms{attempts}",
                 number + 1,
                 request.url,
-                request.num_events,
+                plural(request.num_events, "event"),
                 request.duration.as_millis()
             );
             if let Some(message) = &request.message {
@@ -158,8 +160,13 @@ impl SendOutcome {
         let s = self.summary();
         let _ = writeln!(
             out,
-            "{} events: {} sent, {} processed, {} failed, {} not sent, {} unknown",
-            s.events, s.sent, s.processed, s.failed, s.not_sent, s.unknown
+            "{}: {} sent, {} processed, {} failed, {} not sent, {} unknown",
+            plural(s.events, "event"),
+            s.sent,
+            s.processed,
+            s.failed,
+            s.not_sent,
+            s.unknown
         );
         out
     }

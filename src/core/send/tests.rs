@@ -427,3 +427,96 @@ fn long_bodies_are_cut_for_the_log() {
     let cut = truncate_for_log("ééééé", 3);
     assert_eq!(cut, "é… [8 more bytes not shown]");
 }
+
+#[test]
+fn a_send_that_sends_nothing_does_not_claim_a_verdict() {
+    let plan = Plan::new(&inspections(&[true, true]), false);
+    let (outcome, _) = run(&plan, &Scripted::new(Vec::new()), &Recorder::default());
+    let text = outcome.text_report();
+    assert!(
+        text.starts_with("TEST MODE (?test=true): no request was made; nothing was sent\n"),
+        "{text}"
+    );
+    assert!(!text.contains("validated"), "{text}");
+    assert!(text.ends_with("2 events: 0 sent, 0 processed, 0 failed, 2 not sent, 0 unknown\n"));
+
+    let sent = Plan::new(&inspections(&[false]), false);
+    let (outcome, _) = run(
+        &sent,
+        &Scripted::new(vec![json_response(200, &processed(1))]),
+        &Recorder::default(),
+    );
+    let text = outcome.text_report();
+    assert!(
+        text.starts_with("TEST MODE (?test=true): Pinterest checks"),
+        "{text}"
+    );
+    assert!(text.contains(", 1 event, "), "{text}");
+    assert!(text.contains("\n1 event: 1 sent, 1 processed, "), "{text}");
+}
+
+#[test]
+fn a_timeout_says_how_many_attempts_and_how_long_in_all() {
+    let plan = Plan::new(&inspections(&[false]), false);
+    let timeout = || {
+        Err(TransportError::Timeout {
+            host: "api.pinterest.com:443".to_owned(),
+            limit: Duration::from_mins(1),
+        })
+    };
+    let transport = Scripted::new(vec![timeout(), timeout(), timeout()]);
+    let (outcome, _) = run(&plan, &transport, &Recorder::default());
+    assert_eq!(results(&outcome), [EventResult::Unknown]);
+    let message = outcome.requests[0].message.as_deref().unwrap();
+    assert!(
+        message.contains("within 60 s (the time limit of one attempt)"),
+        "{message}"
+    );
+    assert!(message.contains("(gave up after 3 attempts, "), "{message}");
+    assert!(message.ends_with(" in all)"), "{message}");
+}
+
+#[test]
+fn a_422_that_cannot_be_mapped_does_not_point_at_per_event_reasons() {
+    let plan = Plan::new(&inspections(&[false, false]), false);
+    let body = json!({"code": 2, "message": "Some data invalid",
+        "details": {"num_events_received": 2, "events": [{"status": "failed"}]}});
+    let (outcome, _) = run(
+        &plan,
+        &Scripted::new(vec![json_response(422, &body)]),
+        &Recorder::default(),
+    );
+    assert_eq!(results(&outcome), [EventResult::Unknown; 2]);
+    let message = outcome.requests[0].message.as_deref().unwrap();
+    assert!(message.contains("cannot map the answer"), "{message}");
+    assert!(!message.contains("Each event shows"), "{message}");
+}
+
+#[test]
+fn the_token_inside_the_events_is_hidden_in_everything_shown() {
+    let event = SourceEvent::new(
+        "t",
+        0,
+        json!({"event_name": "purchase", "id": "O-1", "value": 10, "currency": "EUR",
+            "search_term": FAKE_TOKEN,
+            "items": [{"id": "A", "quantity": 1, "product": {"price": 10}}],
+            "user": {"email": "jane.doe@example.com"},
+            "context": {"event_id": FAKE_TOKEN, "event_timestamp": 1_744_955_619_974_i64}}),
+    );
+    let plan = Plan::new(&inspect_all(&[event], &Mapping::default(), NOW), true);
+    assert!(
+        plan.batches()[0].body().contains(FAKE_TOKEN),
+        "sent as it is"
+    );
+    let transport = Scripted::new(vec![json_response(200, &processed(1))]);
+    let (outcome, _) = run(&plan, &transport, &Recorder::default());
+    assert!(transport.posted()[0].1.contains(FAKE_TOKEN));
+    let everything = format!("{}{}{:?}", outcome.report(), outcome.text_report(), outcome);
+    assert!(!everything.contains(FAKE_TOKEN), "{everything}");
+    assert!(
+        outcome.requests[0]
+            .request_body
+            .contains("\"search_string\":\"***\"")
+    );
+    assert_eq!(outcome.events[0].event_id.as_deref(), Some("***"));
+}

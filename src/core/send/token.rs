@@ -86,10 +86,32 @@ impl AccessToken {
         &self.0
     }
 
-    /// `text` with every occurrence of the token replaced by `***`: a guard for text that comes
-    /// back from the network (a proxy page may echo the request headers).
+    /// `text` with every occurrence of the token replaced by `***`, also where it stands
+    /// JSON-escaped inside a JSON string. Everything `send` shows goes through this: answers
+    /// from the network (a proxy page may echo the request headers), and the events themselves,
+    /// which may carry the token's value by mistake.
     pub fn redact(&self, text: &str) -> String {
-        text.replace(&self.0, REDACTED)
+        let mut text = text.replace(&self.0, REDACTED);
+        let escaped = self.json_escaped();
+        if escaped != self.0 {
+            text = text.replace(&escaped, REDACTED);
+        }
+        text
+    }
+
+    /// Whether `text` holds the token, as it is or JSON-escaped.
+    pub fn appears_in(&self, text: &str) -> bool {
+        text.contains(&self.0) || text.contains(&self.json_escaped())
+    }
+
+    /// The token as it is written inside a JSON string (`"` and `\` escaped).
+    fn json_escaped(&self) -> String {
+        let quoted = serde_json::to_string(&self.0).unwrap_or_default();
+        quoted
+            .strip_prefix('"')
+            .and_then(|q| q.strip_suffix('"'))
+            .unwrap_or(&quoted)
+            .to_owned()
     }
 }
 
@@ -152,6 +174,15 @@ mod tests {
             AccessToken::new("pina_é"),
             Err(TokenError::InvalidCharacter { position: 6 })
         );
+    }
+
+    #[test]
+    fn redact_also_replaces_the_json_escaped_form() {
+        let token = AccessToken::new(r#"pina_FAKE"quote\back"#).unwrap();
+        let json = serde_json::json!({"content_name": token.expose()}).to_string();
+        assert!(token.appears_in(&json));
+        assert_eq!(token.redact(&json), r#"{"content_name":"***"}"#);
+        assert!(!token.appears_in("nothing here"));
     }
 
     #[test]

@@ -62,9 +62,9 @@ pub enum TransportError {
     /// The request went out but no complete answer came back in time: Pinterest may or may not
     /// have recorded the events.
     #[error(
-        "no answer from {host} within {}; the events may or may not have been recorded — \
-         check the network or proxy and send again (Pinterest deduplicates events with the \
-         same event_id)",
+        "no answer from {host} within {} (the time limit of one attempt); the events may or \
+         may not have been recorded — check the network or proxy and send again (Pinterest \
+         deduplicates events with the same event_id)",
         seconds_text(*limit)
     )]
     Timeout {
@@ -129,7 +129,7 @@ pub enum TransportError {
 }
 
 /// "30 s", "0.3 s".
-fn seconds_text(duration: Duration) -> String {
+pub(super) fn seconds_text(duration: Duration) -> String {
     if duration.subsec_millis() == 0 {
         format!("{} s", duration.as_secs())
     } else {
