@@ -19,6 +19,7 @@ use crate::core::mapping::{
     RuleValue, diff, diff_outputs,
 };
 use crate::core::preset::Preset;
+use crate::core::report::plural;
 use crate::core::settings::UnmappedEvents;
 
 /// `pinspect config …`.
@@ -228,8 +229,14 @@ fn diff_text(
     if let Some((checked, events)) = outputs {
         let _ = writeln!(
             text,
-            "\n{} of {checked} events come out differently",
-            events.len()
+            "\n{} of {} {} differently",
+            events.len(),
+            plural(*checked, "event"),
+            if events.len() == 1 {
+                "comes out"
+            } else {
+                "come out"
+            }
         );
         for event in events {
             let name = event
