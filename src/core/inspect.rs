@@ -355,16 +355,29 @@ impl<'a> Builder<'a> {
         Some(target)
     }
 
+    /// Why a near name would have been mapped: spaces around it (trimming matches), letter case
+    /// (lower-casing matches), or both; nothing when neither would help.
     fn unmapped_hint(&self, source_name: &str) -> String {
-        let lower = source_name.trim().to_lowercase();
-        let known = !matches!(
-            self.mapping.resolve_event_name(&lower),
-            EventNameResolution::Unmapped
-        );
-        if known && lower != source_name {
-            format!(" (event names are case-sensitive; {lower:?} would be mapped)")
-        } else {
+        let known = |name: &str| {
+            !matches!(
+                self.mapping.resolve_event_name(name),
+                EventNameResolution::Unmapped
+            )
+        };
+        let trimmed = source_name.trim();
+        let spaced = trimmed != source_name;
+        if spaced && known(trimmed) {
+            return format!(" (the name has spaces around it; {trimmed:?} would be mapped)");
+        }
+        let lower = trimmed.to_lowercase();
+        if lower == trimmed || !known(&lower) {
             String::new()
+        } else if spaced {
+            format!(
+                " (the name has spaces around it and event names are case-sensitive; {lower:?} would be mapped)"
+            )
+        } else {
+            format!(" (event names are case-sensitive; {lower:?} would be mapped)")
         }
     }
 
@@ -1075,6 +1088,30 @@ mod tests {
             "{}",
             warning.message
         );
+
+        let hint = |name: &str| {
+            run(json!({"event_name": name})).diagnostics[0]
+                .message
+                .clone()
+        };
+        let spaced = hint(" purchase ");
+        assert!(
+            spaced.contains("(the name has spaces around it; \"purchase\" would be mapped)"),
+            "{spaced}"
+        );
+        assert!(!spaced.contains("case-sensitive"), "{spaced}");
+        let both = hint(" Purchase\t");
+        assert!(
+            both.contains("(the name has spaces around it and event names are case-sensitive; \"purchase\" would be mapped)"),
+            "{both}"
+        );
+        let cased = hint("PURCHASE");
+        assert!(
+            cased.contains("(event names are case-sensitive; \"purchase\" would be mapped)"),
+            "{cased}"
+        );
+        assert!(!cased.contains("spaces"), "{cased}");
+        assert!(!hint(" newsletter ").contains(" would be mapped"));
 
         let mut mapping = Mapping::default();
         mapping.settings.unmapped_events = UnmappedEvents::Skip;
