@@ -358,19 +358,21 @@ fn mapping_table(mapping: &Mapping) -> String {
         );
     }
 
+    // Like the fields below: an override says what the preset would have used.
     let _ = writeln!(text, "\nevent names");
-    let mut names: Vec<(&String, &String, &str)> = preset
+    let mut names: Vec<(&String, &String, String)> = preset
         .event_names
         .iter()
         .filter(|(source, _)| !mapping.event_names.contains_key(*source))
-        .map(|(source, target)| (source, target, "preset"))
+        .map(|(source, target)| (source, target, "preset".to_owned()))
         .collect();
-    names.extend(
-        mapping
-            .event_names
-            .iter()
-            .map(|(source, target)| (source, target, "override")),
-    );
+    names.extend(mapping.event_names.iter().map(|(source, target)| {
+        let origin = match preset.event_names.get(source) {
+            Some(default) => format!("override; preset: {default}"),
+            None => "override; the preset does not map it".to_owned(),
+        };
+        (source, target, origin)
+    }));
     names.sort();
     for (source, target, origin) in names {
         let _ = writeln!(text, "  {source} → {target} ({origin})");

@@ -227,13 +227,23 @@ fn config_show_text_lists_rules_with_their_origin() {
     let path = write(
         folder.path(),
         "m.json",
-        r#"{"format": "pinspect-mapping/1", "fields": {"custom_data.currency": {"const": "EUR"}}}"#,
+        r#"{"format": "pinspect-mapping/1", "fields": {"custom_data.currency": {"const": "EUR"}},
+            "event_names": {"view_item": "view_content", "newsletter_optin": "lead"}}"#,
     );
     let output = pinspect(&["config", "show", "--format", "text", "--config", &path]);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("preset commandersact"), "{text}");
     assert!(text.contains("purchase → checkout (preset)"), "{text}");
+    // Event-name overrides say what the preset would have sent, as field overrides do.
+    assert!(
+        text.contains("view_item → view_content (override; preset: page_visit)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("newsletter_optin → lead (override; the preset does not map it)"),
+        "{text}"
+    );
     assert!(
         text.contains("custom_data.currency ← constant \"EUR\" (override; preset: currency)"),
         "{text}"
