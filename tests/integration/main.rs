@@ -4,6 +4,7 @@
 
 mod architecture;
 mod cli;
+mod command_line;
 mod config;
 mod diagnostics;
 mod doc_examples;
