@@ -1090,7 +1090,7 @@ fn the_token_inside_events_never_shows_in_the_cli() {
     let mock = events_mock(&mut server)
         .with_status(200)
         .with_body_from_request(all_processed)
-        .expect(1)
+        .expect(2)
         .create();
     // `cli` fails the test if the token shows on stdout or stderr.
     let output = cli(
@@ -1113,6 +1113,30 @@ fn the_token_inside_events_never_shows_in_the_cli() {
         stderr.contains("the access token's value is in the payload of event #0;"),
         "{stderr}"
     );
+
+    // With every log line on, the token's value still shows nowhere.
+    let traced = Command::new(env!("CARGO_BIN_EXE_pinspect"))
+        .args([
+            "send",
+            "--advertiser-id",
+            ACCOUNT,
+            "--now",
+            &NOW.to_string(),
+            &events.path_str(),
+        ])
+        .env("RUST_LOG", "trace")
+        .env("PINSPECT_API_BASE", server.url())
+        .env("PINTEREST_ACCESS_TOKEN", FAKE_TOKEN)
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env_remove("SSL_CERT_FILE")
+        .output()
+        .expect("pinspect runs");
+    assert_eq!(traced.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&traced.stderr);
+    assert!(stderr.lines().count() > 3, "trace logging is on: {stderr}");
+    for stream in [&traced.stdout, &traced.stderr] {
+        assert!(!String::from_utf8_lossy(stream).contains(FAKE_TOKEN));
+    }
     mock.assert();
 
     let curl = cli(

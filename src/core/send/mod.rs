@@ -588,8 +588,14 @@ fn send_batch(
                 // A request that still failed after several attempts says how long it took
                 // in all: each attempt has its own time limit, which the message names.
                 let note = if attempts.len() > 1 && answer.retry.is_some() {
-                    let total = format!("{} in all", transport::seconds_text(overall.elapsed()));
-                    Some(note.map_or(total.clone(), |note| format!("{note}, {total}")))
+                    let total = transport::seconds_text(overall.elapsed());
+                    let tries = attempts.len();
+                    Some(if attempt_number >= options.retry.max_attempts {
+                        format!("gave up after {tries} attempts, {total} in all")
+                    } else {
+                        let note = note.map(|note| format!("{note}; ")).unwrap_or_default();
+                        format!("{note}{tries} attempts, {total} in all")
+                    })
                 } else {
                     note
                 };

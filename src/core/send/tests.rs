@@ -520,3 +520,24 @@ fn the_token_inside_the_events_is_hidden_in_everything_shown() {
     );
     assert_eq!(outcome.events[0].event_id.as_deref(), Some("***"));
 }
+
+#[test]
+fn a_long_retry_after_on_a_second_attempt_says_both() {
+    let plan = Plan::new(&inspections(&[false]), false);
+    let limited = |after: &str| {
+        Ok(HttpResponse {
+            status: 429,
+            retry_after: Some(after.to_owned()),
+            body: br#"{"code": 8, "message": "rate limited"}"#.to_vec(),
+            ..HttpResponse::default()
+        })
+    };
+    let transport = Scripted::new(vec![limited("1"), limited("3600")]);
+    let (outcome, _) = run(&plan, &transport, &Recorder::default());
+    let message = outcome.requests[0].message.as_deref().unwrap();
+    assert!(
+        message.contains("longer than pinspect waits (60 s); send again later; 2 attempts, "),
+        "{message}"
+    );
+    assert!(message.ends_with(" in all)"), "{message}");
+}
