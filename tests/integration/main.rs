@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod diagnostics;
 mod doc_examples;
+mod field_rules;
 mod golden;
 mod golden_vectors;
 mod gui;
