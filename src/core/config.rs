@@ -711,7 +711,8 @@ pub fn check_constant(mapping: &Mapping, field: &str, value: &Value) -> Result<V
                 problems.join("; ")
             };
             Err(format!(
-                "{{\"const\": {value}}} cannot fill {path}: {why} (a constant for {path} is {})",
+                "{{\"const\": {}}} cannot fill {path}: {why} (a constant for {path} is {})",
+                super::schema::excerpt(value),
                 constant_example(spec.kind),
                 path = spec.path,
             ))
@@ -1233,6 +1234,21 @@ mod tests {
             Ok(json!(false))
         );
         assert!(check_constant(&mapping, "user_data.emial", &json!("x")).is_err());
+    }
+
+    #[test]
+    fn a_long_constant_is_quoted_once_and_cut() {
+        let long = "x".repeat(300);
+        let message =
+            check_constant(&Mapping::default(), "app_info.app_name", &json!(long)).unwrap_err();
+        assert_eq!(message.matches("app_info.app_name").count(), 2, "{message}");
+        assert!(
+            message.contains("cannot fill app_info.app_name: \""),
+            "{message}"
+        );
+        assert!(message.contains("longer than 200 characters"), "{message}");
+        assert!(!message.contains(&"x".repeat(61)), "{message}");
+        assert!(message.contains("(300 characters)"), "{message}");
     }
 
     #[test]
