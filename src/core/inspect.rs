@@ -659,10 +659,14 @@ impl<'a> Builder<'a> {
             FieldKind::Hashed(field) => self.convert_hashed(field, raw, found.from_sha256),
             FieldKind::Text | FieldKind::Url => {
                 let mut converted = from_normalized(normalize::text(raw), Value::String);
-                if spec.path == "event_id" && !raw.is_string() && converted.sent.is_some() {
+                if spec.path == "event_id"
+                    && !raw.is_string()
+                    && let Some(Value::String(sent)) = &converted.sent
+                {
+                    // Quote exactly what is sent: `1.5e20` is sent as "150000000000000000000".
                     converted.findings.push(normalize::Finding::new(
                         Code::EventIdNotString,
-                        format!("the source event_id is {raw}, not a string; sent as the string {:?}. Make sure the Pinterest tag sends the same text", raw.to_string().trim_matches('"')),
+                        format!("the source event_id is {raw}, not a string; sent as the string {sent:?}. Make sure the Pinterest tag sends the same text"),
                     ));
                 }
                 converted
@@ -681,24 +685,18 @@ impl<'a> Builder<'a> {
                 converted
             }
             FieldKind::ActionSource => {
-                let text = match raw {
-                    Value::String(text) => text.clone(),
-                    other => other.to_string(),
-                };
-                let mut converted = from_normalized(normalize::action_source(&text), Value::String);
+                let mut converted =
+                    from_normalized(normalize::action_source_value(raw), Value::String);
                 if found.source == "derive(action_source)" {
-                    let (_, why) = normalize::derive_action_source(self.event);
-                    converted.steps.insert(0, Step::new(why.clone(), text));
+                    let (derived, why) = normalize::derive_action_source(self.event);
+                    converted.steps.insert(0, Step::new(why.clone(), derived));
                     converted
                         .findings
                         .push(normalize::Finding::new(Code::ActionSourceDerived, why));
                 }
                 converted
             }
-            FieldKind::Currency => match raw {
-                Value::String(text) => from_normalized(normalize::currency(text), Value::String),
-                other => from_normalized(normalize::text(other), Value::String),
-            },
+            FieldKind::Currency => from_normalized(normalize::currency_value(raw), Value::String),
             FieldKind::TextList => {
                 let elements: Vec<Value> = match raw {
                     Value::Array(elements) => elements.clone(),
@@ -722,10 +720,9 @@ impl<'a> Builder<'a> {
                     findings,
                 }
             }
-            FieldKind::IpAddress => match raw {
-                Value::String(text) => from_normalized(normalize::ip_address(text), Value::String),
-                other => from_normalized(normalize::text(other), Value::String),
-            },
+            FieldKind::IpAddress => {
+                from_normalized(normalize::ip_address_value(raw), Value::String)
+            }
         }
     }
 
@@ -749,15 +746,20 @@ impl<'a> Builder<'a> {
         for (position, element) in elements.into_iter().enumerate() {
             let text = match element {
                 Value::String(text) => text.clone(),
-                Value::Number(_) | Value::Bool(_) => {
+                Value::Number(_) => {
                     let text = normalize::text(element).value.unwrap_or_default();
-                    steps.push(Step::new("to string", text.clone()));
+                    steps.push(Step::new("number → string", text.clone()));
                     text
                 }
+                // A boolean is never personal data: hashing "true" would send a value that
+                // matches nobody (or everybody with the same mistake).
                 other => {
                     findings.push(normalize::Finding::new(
                         Code::ValueWrongType,
-                        format!("the source holds {other}, not text; not sent"),
+                        format!(
+                            "the source holds {}, not text; not sent. Map a source that holds the clear value as text",
+                            normalize::describe_value(other),
+                        ),
                     ));
                     continue;
                 }

@@ -84,3 +84,160 @@ fn a_string_of_items_is_not_a_list() {
     let listed = inspect(&with("/items", json!([{"id": "A"}, {"id": "B"}])));
     assert_eq!(sent(&listed, "custom_data.num_items"), Some(&json!(2)));
 }
+
+// ---- 1: a value of the wrong JSON type never bypasses its field's check ----
+
+#[test]
+fn an_ip_that_is_not_text_is_invalid_and_not_sent() {
+    for ip in [json!(3_405_803_783_u64), json!(true), json!(203.0)] {
+        let inspection = inspect(&with("/context/device/ip", ip.clone()));
+        assert_eq!(
+            sent(&inspection, "user_data.client_ip_address"),
+            None,
+            "{ip}"
+        );
+        assert!(
+            on(&inspection, Code::IpInvalid, "user_data.client_ip_address").is_some(),
+            "{ip}"
+        );
+        // Without an e-mail, a number in the IP never satisfies the identity rule.
+        let mut anonymous = with("/context/device/ip", ip.clone());
+        anonymous["user"] = json!({});
+        let anonymous = inspect(&anonymous);
+        assert!(
+            on(&anonymous, Code::IdentityMissing, "user_data").is_some(),
+            "{ip}"
+        );
+    }
+}
+
+#[test]
+fn a_currency_that_is_not_text_gets_the_iso_check() {
+    for currency in [json!(978), json!(true), json!(12.5)] {
+        let mut event = with("/currency", currency.clone());
+        event["value"] = json!("10.00");
+        let inspection = inspect(&event);
+        let found = on(&inspection, Code::CurrencyInvalid, "custom_data.currency");
+        assert!(found.is_some(), "{currency}: {:?}", inspection.diagnostics);
+        assert!(inspection.has_errors());
+    }
+    let numeric = inspect(&with("/currency", json!(978)));
+    let message = &on(&numeric, Code::CurrencyInvalid, "custom_data.currency")
+        .expect("currency.invalid")
+        .message;
+    assert!(message.contains("\"EUR\""), "{message}");
+}
+
+#[test]
+fn an_action_source_that_is_not_text_is_invalid() {
+    let inspection = inspect(&with("/partners/pinterest/action_source", json!(1)));
+    assert!(on(&inspection, Code::ActionSourceInvalid, "action_source").is_some());
+    assert_eq!(sent(&inspection, "action_source"), None);
+}
+
+#[test]
+fn a_boolean_in_a_hashed_field_is_not_hashed() {
+    for (pointer, field) in [
+        ("/user/zipcode", "user_data.zp"),
+        ("/user/id", "user_data.external_id"),
+        ("/user/firstname", "user_data.fn"),
+        ("/context/device/advertising_id", "user_data.hashed_maids"),
+    ] {
+        let inspection = inspect(&with(pointer, json!(true)));
+        assert_eq!(sent(&inspection, field), None, "{field}");
+        assert!(
+            on(&inspection, Code::ValueWrongType, field).is_some(),
+            "{field}: {:?}",
+            inspection.diagnostics
+        );
+    }
+    // A number is text for a hashed field: a zip code or an id as a number is hashed.
+    let numeric = inspect(&with("/user/zipcode", json!(75001)));
+    // printf '%s' '75001' | sha256sum
+    assert_eq!(
+        sent(&numeric, "user_data.zp"),
+        Some(&json!([
+            "3f089dbdff98360a35193e7d401b76b21f5c0d5d6fb76a28660aaaed83a4c3e3"
+        ]))
+    );
+}
+
+// ---- 11: event_id.not_string quotes exactly what is sent ----
+
+#[test]
+fn a_numeric_event_id_is_quoted_as_sent() {
+    for (raw, want) in [
+        (json!(1.5e20), "150000000000000000000"),
+        (json!(778_899), "778899"),
+        (json!(12.5), "12.5"),
+    ] {
+        let inspection = inspect(&with("/context/event_id", raw.clone()));
+        assert_eq!(sent(&inspection, "event_id"), Some(&json!(want)), "{raw}");
+        let message = &on(&inspection, Code::EventIdNotString, "event_id")
+            .expect("event_id.not_string")
+            .message;
+        assert!(
+            message.contains(&format!("the string \"{want}\"")),
+            "{message}"
+        );
+    }
+}
+
+// ---- 12: IP chains with parts that are not addresses; reserved ranges ----
+
+#[test]
+fn a_forwarded_for_chain_skips_unknown_hops() {
+    for chain in ["unknown, 203.0.113.7", "-, 203.0.113.7", ",203.0.113.7"] {
+        let inspection = inspect(&with("/context/device/ip", json!(chain)));
+        assert_eq!(
+            sent(&inspection, "user_data.client_ip_address"),
+            Some(&json!("203.0.113.7")),
+            "{chain}"
+        );
+        assert!(
+            on(
+                &inspection,
+                Code::IpProxyChain,
+                "user_data.client_ip_address"
+            )
+            .is_some()
+        );
+        assert!(on(&inspection, Code::IpInvalid, "user_data.client_ip_address").is_none());
+    }
+    let alone = inspect(&with("/context/device/ip", json!("unknown")));
+    assert!(on(&alone, Code::IpInvalid, "user_data.client_ip_address").is_some());
+}
+
+#[test]
+fn reserved_addresses_are_not_the_visitor() {
+    for ip in [
+        "240.0.0.1",
+        "198.18.0.1",
+        "192.0.0.8",
+        "100::1",
+        "2001:2::1",
+    ] {
+        let inspection = inspect(&with("/context/device/ip", json!(ip)));
+        assert_eq!(
+            sent(&inspection, "user_data.client_ip_address"),
+            None,
+            "{ip}"
+        );
+        assert!(
+            on(
+                &inspection,
+                Code::IpNotPublic,
+                "user_data.client_ip_address"
+            )
+            .is_some(),
+            "{ip}"
+        );
+    }
+    for ip in ["203.0.113.7", "198.51.100.2", "192.0.2.1", "2001:db8::1"] {
+        let inspection = inspect(&with("/context/device/ip", json!(ip)));
+        assert_eq!(
+            sent(&inspection, "user_data.client_ip_address"),
+            Some(&json!(ip))
+        );
+    }
+}

@@ -14,8 +14,8 @@ use unicode_normalization::UnicodeNormalization as _;
 
 pub use identity::{birthdate, city, country, gender, phone, state, zip};
 pub use values::{
-    Timestamp, action_source, boolean, currency, decimal, derive_action_source, integer,
-    ip_address, personal_data_in, text, timestamp,
+    Timestamp, action_source, action_source_value, boolean, currency, currency_value, decimal,
+    derive_action_source, integer, ip_address, ip_address_value, personal_data_in, text, timestamp,
 };
 
 use super::diagnostics::Code;
@@ -406,6 +406,18 @@ fn maid(raw: &str) -> Normalized<String> {
         return Normalized::dropped(steps, zero_maid_finding());
     }
     Normalized::ok(value, steps)
+}
+
+/// A short description of any JSON value for messages: `the boolean true`, `a list [...]`.
+pub fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(flag) => format!("the boolean {flag}"),
+        Value::Number(number) => format!("the number {number}"),
+        Value::String(text) => describe_text(text),
+        Value::Array(_) => format!("a list {}", super::schema::excerpt(value)),
+        Value::Object(_) => format!("an object {}", super::schema::excerpt(value)),
+    }
 }
 
 /// A short description of a text for messages, without echoing long personal data.

@@ -414,6 +414,42 @@ fn pad_hour_offset(text: &str) -> Option<String> {
     .then(|| format!("{text}:00"))
 }
 
+/// A currency from any JSON value. Only text can be an ISO 4217 letter code: a number (`978`,
+/// the numeric code of EUR) or a boolean goes through the same check and is `currency.invalid`
+/// (the message names the letter code a numeric code stands for); a list or an object is
+/// `value.wrong_type`.
+pub fn currency_value(raw: &Value) -> Normalized<String> {
+    let text = match raw {
+        Value::String(text) => return currency(text),
+        Value::Number(number) => number_text(number),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Null | Value::Array(_) | Value::Object(_) => return self::text(raw),
+    };
+    let numeric = raw
+        .as_u64()
+        .and_then(|code| u16::try_from(code).ok())
+        .and_then(iso_currency::Currency::from_numeric);
+    let hint = numeric.map_or_else(
+        || "Map the field that holds the three-letter code (EUR, USD, GBP …)".to_owned(),
+        |currency| {
+            format!(
+                "{text} is the ISO 4217 numeric code of {}: send \"{}\"",
+                currency.code(),
+                currency.code()
+            )
+        },
+    );
+    Normalized::ok(text.clone(), vec![Step::new(format!("{} → text", kind(raw)), text)]).with(
+        Finding::new(
+            Code::CurrencyInvalid,
+            format!(
+                "the source holds {} {raw}, not a three-letter ISO 4217 code; Pinterest rejects it. {hint}",
+                kind(raw)
+            ),
+        ),
+    )
+}
+
 /// An ISO 4217 currency code, upper-cased.
 pub fn currency(raw: &str) -> Normalized<String> {
     if let Some(empty) = blank(&Value::from(raw)) {
@@ -442,8 +478,29 @@ pub fn currency(raw: &str) -> Normalized<String> {
     result
 }
 
-/// A client IP address. A proxy chain keeps its first public address, a port or brackets are
-/// removed, each with a warning; private, loopback and other non-visitor addresses are dropped.
+/// A client IP address from any JSON value: only text can hold an address. A number
+/// (`3405803783`, an address packed into an integer) or a boolean is `ip.invalid`, never sent
+/// as its text.
+pub fn ip_address_value(raw: &Value) -> Normalized<String> {
+    match raw {
+        Value::String(text) => ip_address(text),
+        other => Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::IpInvalid,
+                format!(
+                    "the source holds {} {other}, not an address written as text such as \"203.0.113.7\"; not sent. Map the field that holds the visitor's address as text",
+                    kind(other)
+                ),
+            ),
+        ),
+    }
+}
+
+/// A client IP address. A proxy chain (`X-Forwarded-For`) keeps its first public address, a
+/// port or brackets are removed, each with a warning; parts of a chain that are not addresses
+/// (`unknown`, `-`, nothing between two commas) are skipped; private, loopback, reserved and
+/// other non-visitor addresses are dropped.
 pub fn ip_address(raw: &str) -> Normalized<String> {
     if let Some(empty) = blank(&Value::from(raw)) {
         return empty;
@@ -452,46 +509,55 @@ pub fn ip_address(raw: &str) -> Normalized<String> {
     let mut findings = Vec::new();
     let trimmed = raw.trim();
 
-    let candidates: Vec<&str> = trimmed
-        .split([',', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let parsed: Vec<(IpAddr, bool)> = candidates
+    let parts = hops(trimmed);
+    let parsed: Vec<(IpAddr, bool)> = parts.iter().filter_map(|part| parse_ip(part)).collect();
+    let skipped: Vec<&str> = parts
         .iter()
-        .filter_map(|part| parse_ip(part))
+        .copied()
+        .filter(|part| parse_ip(part).is_none())
         .collect();
 
-    if parsed.len() < candidates.len() || parsed.is_empty() {
+    if parsed.is_empty() {
+        let what = if parts.len() > 1 {
+            "none of its parts is an IPv4 or IPv6 address"
+        } else {
+            "it is not an IPv4 or IPv6 address"
+        };
         return Normalized::dropped(
             steps,
-            Finding::new(
-                Code::IpInvalid,
-                format!("{trimmed:?} is not an IPv4 or IPv6 address; not sent"),
-            ),
+            Finding::new(Code::IpInvalid, format!("{trimmed:?}: {what}; not sent")),
         );
     }
 
     let decorated = parsed.iter().any(|(_, decorated)| *decorated);
     let chosen = parsed
         .iter()
-        .find(|(ip, _)| is_public(*ip))
+        .find(|(ip, _)| not_public(*ip).is_none())
         .map(|(ip, _)| *ip);
-    if parsed.len() > 1 || decorated {
+    if parts.len() > 1 || decorated {
         let kept = chosen.map_or_else(
-            || "none of them is public".to_owned(),
+            || "none of its addresses is public".to_owned(),
             |ip| format!("sent {ip}"),
         );
+        let skipped = if skipped.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = skipped.iter().map(|part| format!("{part:?}")).collect();
+            format!(" ({} skipped: not an address)", names.join(", "))
+        };
         findings.push(Finding::new(
             Code::IpProxyChain,
-            format!("{trimmed:?} is not a single bare address (proxy chain, port or brackets); {kept}. Send the visitor's address alone"),
+            format!("{trimmed:?} is not a single bare address (proxy chain, port or brackets){skipped}; {kept}. Send the visitor's address alone"),
         ));
     }
     let Some(ip) = chosen else {
-        let first = parsed[0].0;
-        findings.push(Finding::new(
-            Code::IpNotPublic,
-            format!("{first} is a private, loopback or reserved address, not the visitor's; not sent. Check the proxy's forwarded-for header"),
-        ));
+        if let Some((first, _)) = parsed.first() {
+            let what = not_public(*first).unwrap_or("reserved");
+            findings.push(Finding::new(
+                Code::IpNotPublic,
+                format!("{first} is a {what} address, not the visitor's; not sent. Check the proxy's forwarded-for header"),
+            ));
+        }
         return Normalized {
             value: None,
             steps,
@@ -501,14 +567,12 @@ pub fn ip_address(raw: &str) -> Normalized<String> {
 
     // A single bare address is sent exactly as received (only trimmed); otherwise the
     // visitor's address is written in its standard form.
-    let text = if parsed.len() == 1
-        && !decorated
-        && trimmed.parse::<IpAddr>().is_ok_and(|own| own == ip)
-    {
-        trimmed.to_owned()
-    } else {
-        ip.to_string()
-    };
+    let text =
+        if parts.len() == 1 && !decorated && trimmed.parse::<IpAddr>().is_ok_and(|own| own == ip) {
+            trimmed.to_owned()
+        } else {
+            ip.to_string()
+        };
     if text != raw {
         steps.push(Step::new("bare visitor address", text.clone()));
     }
@@ -523,6 +587,20 @@ pub fn ip_address(raw: &str) -> Normalized<String> {
         steps,
         findings,
     }
+}
+
+/// The parts of a chain: commas and spaces separate them; nothing between two commas is an
+/// empty part (reported as skipped).
+fn hops(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    for hop in text.split(',') {
+        let before = parts.len();
+        parts.extend(hop.split_whitespace());
+        if parts.len() == before {
+            parts.push("");
+        }
+    }
+    parts
 }
 
 /// Parses one address, allowing `[v6]:port` and `v4:port`; the flag says it was decorated.
@@ -551,26 +629,113 @@ fn unmap(ip: IpAddr) -> IpAddr {
     }
 }
 
-fn is_public(ip: IpAddr) -> bool {
+/// IPv4 blocks that are never a visitor's address: the IANA special-purpose blocks that are
+/// not globally reachable, plus multicast. Documentation blocks (`192.0.2.0/24`,
+/// `198.51.100.0/24`, `203.0.113.0/24`) are kept on purpose: examples and tests use them.
+const NOT_PUBLIC_V4: &[([u8; 4], u8, &str)] = &[
+    ([0, 0, 0, 0], 8, "\"this network\" (0.0.0.0/8)"),
+    ([10, 0, 0, 0], 8, "private (10.0.0.0/8)"),
+    ([100, 64, 0, 0], 10, "carrier-grade NAT (100.64.0.0/10)"),
+    ([127, 0, 0, 0], 8, "loopback (127.0.0.0/8)"),
+    ([169, 254, 0, 0], 16, "link-local (169.254.0.0/16)"),
+    ([172, 16, 0, 0], 12, "private (172.16.0.0/12)"),
+    (
+        [192, 0, 0, 0],
+        24,
+        "IETF protocol assignment (192.0.0.0/24)",
+    ),
+    ([192, 168, 0, 0], 16, "private (192.168.0.0/16)"),
+    ([198, 18, 0, 0], 15, "benchmarking (198.18.0.0/15)"),
+    ([224, 0, 0, 0], 4, "multicast (224.0.0.0/4)"),
+    ([240, 0, 0, 0], 4, "reserved or broadcast (240.0.0.0/4)"),
+];
+
+/// IPv6 blocks inside the not-public ones below that are globally reachable after all
+/// (anycast services and ORCHIDv2/DET identifiers inside `2001::/23`).
+const PUBLIC_V6_EXCEPTIONS: &[(u128, u8)] = &[
+    (0x2001_0001_0000_0000_0000_0000_0000_0001, 128),
+    (0x2001_0001_0000_0000_0000_0000_0000_0002, 128),
+    (0x2001_0003_0000_0000_0000_0000_0000_0000, 32),
+    (0x2001_0004_0112_0000_0000_0000_0000_0000, 48),
+    (0x2001_0020_0000_0000_0000_0000_0000_0000, 27),
+];
+
+/// IPv6 blocks that are never a visitor's address. Documentation (`2001:db8::/32`) is kept on
+/// purpose, as for IPv4.
+const NOT_PUBLIC_V6: &[(u128, u8, &str)] = &[
+    (0, 128, "unspecified (::)"),
+    (1, 128, "loopback (::1)"),
+    (
+        0x0064_ff9b_0001_0000_0000_0000_0000_0000,
+        48,
+        "local IPv4/IPv6 translation (64:ff9b:1::/48)",
+    ),
+    (
+        0x0100_0000_0000_0000_0000_0000_0000_0000,
+        64,
+        "discard-only (100::/64)",
+    ),
+    (
+        0x2001_0000_0000_0000_0000_0000_0000_0000,
+        23,
+        "IETF protocol assignment (2001::/23)",
+    ),
+    (
+        0x2002_0000_0000_0000_0000_0000_0000_0000,
+        16,
+        "6to4 relay (2002::/16)",
+    ),
+    (
+        0x5f00_0000_0000_0000_0000_0000_0000_0000,
+        16,
+        "segment-routing (5f00::/16)",
+    ),
+    (
+        0xfc00_0000_0000_0000_0000_0000_0000_0000,
+        7,
+        "unique local (fc00::/7)",
+    ),
+    (
+        0xfe80_0000_0000_0000_0000_0000_0000_0000,
+        10,
+        "link-local (fe80::/10)",
+    ),
+    (
+        0xff00_0000_0000_0000_0000_0000_0000_0000,
+        8,
+        "multicast (ff00::/8)",
+    ),
+];
+
+fn in_block(address: u128, base: u128, prefix: u8, width: u32) -> bool {
+    let shift = width - u32::from(prefix);
+    shift >= width || (address >> shift) == (base >> shift)
+}
+
+/// What kind of non-visitor address `ip` is, or `None` for a public address.
+fn not_public(ip: IpAddr) -> Option<&'static str> {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)))
+            let address = u128::from(u32::from(v4));
+            NOT_PUBLIC_V4
+                .iter()
+                .find(|(base, prefix, _)| {
+                    in_block(address, u128::from(u32::from_be_bytes(*base)), *prefix, 32)
+                })
+                .map(|(_, _, what)| *what)
         }
         IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+            let address = u128::from(v6);
+            if PUBLIC_V6_EXCEPTIONS
+                .iter()
+                .any(|(base, prefix)| in_block(address, *base, *prefix, 128))
+            {
+                return None;
+            }
+            NOT_PUBLIC_V6
+                .iter()
+                .find(|(base, prefix, _)| in_block(address, *base, *prefix, 128))
+                .map(|(_, _, what)| *what)
         }
     }
 }
@@ -584,6 +749,24 @@ fn looks_masked(ip: IpAddr) -> bool {
 
 /// The four action sources Pinterest accepts.
 pub const ACTION_SOURCES: [&str; 4] = ["app_android", "app_ios", "offline", "web"];
+
+/// An action source from any JSON value: only text can be one of the four values; a number, a
+/// boolean, a list or an object is `action_source.invalid` and not sent.
+pub fn action_source_value(raw: &Value) -> Normalized<String> {
+    match raw {
+        Value::String(text) => action_source(text),
+        other => Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::ActionSourceInvalid,
+                format!(
+                    "the source holds {} {other}, not one of the texts app_android, app_ios, offline, web; not sent, and Pinterest rejects an event without it",
+                    kind(other)
+                ),
+            ),
+        ),
+    }
+}
 
 /// An explicit action source: trimmed and lower-cased, and checked against the four values.
 pub fn action_source(raw: &str) -> Normalized<String> {
@@ -842,6 +1025,137 @@ mod tests {
         assert_eq!(
             ip_address("::ffff:203.0.113.9").value.as_deref(),
             Some("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn non_text_action_sources_are_invalid() {
+        for raw in [json!(1), json!(true), json!({"web": true})] {
+            let result = action_source_value(&raw);
+            assert_eq!(result.value, None, "{raw}");
+            assert_eq!(result.findings[0].code, Code::ActionSourceInvalid, "{raw}");
+        }
+        assert_eq!(
+            action_source_value(&json!(" Web ")).value.as_deref(),
+            Some("web")
+        );
+    }
+
+    #[test]
+    fn non_text_currencies_are_checked() {
+        for raw in [json!(978), json!(true), json!(12.5), json!(0)] {
+            let result = currency_value(&raw);
+            let codes: Vec<Code> = result.findings.iter().map(|f| f.code).collect();
+            assert_eq!(codes, [Code::CurrencyInvalid], "{raw}");
+        }
+        assert!(
+            currency_value(&json!(978)).findings[0]
+                .message
+                .contains("numeric code of EUR")
+        );
+        assert_eq!(
+            currency_value(&json!(["EUR"])).findings[0].code,
+            Code::ValueWrongType
+        );
+        let text = currency_value(&json!("eur"));
+        assert_eq!(text.value.as_deref(), Some("EUR"));
+    }
+
+    #[test]
+    fn ip_chains_skip_parts_that_are_not_addresses() {
+        for chain in [
+            "unknown, 203.0.113.7",
+            "-, 203.0.113.7",
+            ", 203.0.113.7",
+            "unknown,10.0.0.1, 203.0.113.7",
+        ] {
+            let result = ip_address(chain);
+            assert_eq!(result.value.as_deref(), Some("203.0.113.7"), "{chain}");
+            assert_eq!(result.findings.len(), 1, "{chain}: {:?}", result.findings);
+            assert_eq!(result.findings[0].code, Code::IpProxyChain);
+            assert!(
+                result.findings[0]
+                    .message
+                    .contains("skipped: not an address"),
+                "{}",
+                result.findings[0].message
+            );
+        }
+        for single in ["unknown", "-", "unknown, -", "300.1.2.3"] {
+            let result = ip_address(single);
+            assert_eq!(result.value, None, "{single}");
+            assert_eq!(result.findings[0].code, Code::IpInvalid, "{single}");
+        }
+    }
+
+    #[test]
+    fn non_text_ips_are_invalid() {
+        for raw in [
+            json!(3_405_803_783_u64),
+            json!(true),
+            json!(1.5),
+            json!(["203.0.113.7"]),
+        ] {
+            let result = ip_address_value(&raw);
+            assert_eq!(result.value, None, "{raw}");
+            assert_eq!(result.findings[0].code, Code::IpInvalid, "{raw}");
+        }
+        assert_eq!(
+            ip_address_value(&json!("203.0.113.7")).value.as_deref(),
+            Some("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn reserved_ranges_are_not_the_visitor() {
+        for reserved in [
+            "240.0.0.1",
+            "250.1.2.3",
+            "255.255.255.255",
+            "198.18.0.1",
+            "198.19.255.254",
+            "192.0.0.1",
+            "100.64.0.1",
+            "0.1.2.3",
+            "224.0.0.1",
+            "64:ff9b:1::1",
+            "100::1",
+            "2001::1",
+            "2001:2::1",
+            "2002:cb00:7107::1",
+            "5f00::1",
+            "fd00::1",
+            "fe80::1",
+            "ff02::1",
+        ] {
+            let result = ip_address(reserved);
+            assert_eq!(result.value, None, "{reserved}");
+            assert_eq!(result.findings[0].code, Code::IpNotPublic, "{reserved}");
+        }
+        // Documentation blocks stay public: tests and examples use them.
+        for public in [
+            "203.0.113.7",
+            "198.51.100.2",
+            "192.0.2.1",
+            "198.20.0.1",
+            "2001:db8::1",
+            "2001:1::1",
+            "2001:20::1",
+            "2606:4700::1111",
+            "8.8.8.8",
+        ] {
+            let result = ip_address(public);
+            assert_eq!(result.value.as_deref(), Some(public), "{public}");
+            assert!(
+                result.findings.is_empty(),
+                "{public}: {:?}",
+                result.findings
+            );
+        }
+        assert!(
+            ip_address("198.18.0.1").findings[0]
+                .message
+                .contains("benchmarking")
         );
     }
 
