@@ -241,3 +241,47 @@ fn reserved_addresses_are_not_the_visitor() {
         );
     }
 }
+
+// ---- 2 and 3: phone prefixes across separators, label words, more than 15 digits ----
+
+// printf '%s' '442079460000' | sha256sum
+const UK_PHONE_SHA256: &str = "38e62b3e091778f9214de3aa00ae498aa4b78433d73dec5977eb2ec1c8be4a69";
+// printf '%s' '33655501234' | sha256sum
+const FR_PHONE_SHA256: &str = "160ff7f565eec55400147397a661fa83bbfcf6e412c6b284d7cc4ba9c1e7fbaa";
+// printf '%s' '16505551212' | sha256sum
+const US_PHONE_SHA256: &str = "e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176";
+
+#[test]
+fn an_00_prefix_followed_by_a_separator_is_international() {
+    for mapping in [Mapping::default(), with_phone_country("US")] {
+        let inspection = inspect_with(&with("/user/phone", json!("00 44 20 7946 0000")), &mapping);
+        assert_eq!(
+            sent(&inspection, "user_data.ph"),
+            Some(&json!([UK_PHONE_SHA256]))
+        );
+        let dashed = inspect_with(&with("/user/phone", json!("00-1-650-555-1212")), &mapping);
+        assert_eq!(
+            sent(&dashed, "user_data.ph"),
+            Some(&json!([US_PHONE_SHA256]))
+        );
+    }
+}
+
+#[test]
+fn a_phone_label_is_removed_as_a_visible_step() {
+    let inspection = inspect(&with("/user/phone", json!("+33 6 55 50 12 34 (mobile)")));
+    assert_eq!(
+        sent(&inspection, "user_data.ph"),
+        Some(&json!([FR_PHONE_SHA256]))
+    );
+    let steps = &trace(&inspection, "user_data.ph").steps;
+    assert_eq!(steps[0].rule, "remove label words \"mobile\"");
+    assert_eq!(steps[0].value, "+33 6 55 50 12 34");
+}
+
+#[test]
+fn a_phone_longer_than_15_digits_is_not_sent() {
+    let inspection = inspect(&with("/user/phone", json!("+33 6 55 50 12 34 66 24 53")));
+    assert_eq!(sent(&inspection, "user_data.ph"), None);
+    assert!(on(&inspection, Code::PhoneInvalid, "user_data.ph").is_some());
+}

@@ -9,7 +9,11 @@ use crate::core::diagnostics::Code;
 /// Phone → E.164 digits without `+`, parsed with libphonenumber's rules (the `phonenumber`
 /// crate).
 ///
-/// - `+…` or `00…`: an international number, read as it is.
+/// - Label words (`(mobile)`, `Tél :`, `home`) are removed first, as a step of their own:
+///   the parser would otherwise read letters as keypad digits. Extension markers followed by
+///   digits (`ext. 12`, `x12`) are kept; the extension is not part of E.164.
+/// - `+…` or `00…` (also `00 44 …`, `00-1-…`: the prefix is found across spaces, dashes and
+///   dots): an international number, read as it is.
 /// - Anything else is a national number: it needs `default_country`, because prefixing the
 ///   wrong country code (or stripping the trunk zero blindly) hashes somebody else's number.
 ///   With a default country the number is read as a national number of that country; when
@@ -19,7 +23,8 @@ use crate::core::diagnostics::Code;
 ///   leading `+` are taken (they already carry their country code; shorter ones could be a
 ///   national number of one country and a valid number of another). Everything else is
 ///   dropped with `phone.no_country`.
-/// - A number that parses but is not valid for its country is hashed with `phone.invalid`.
+/// - More than 15 digits is not an E.164 number: dropped with `phone.invalid`. A number that
+///   parses but is not valid for its country is hashed with `phone.invalid`.
 pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
     let mut steps = Vec::new();
     let trimmed = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
@@ -48,13 +53,28 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
         },
     };
 
+    let (unlabelled, removed) = remove_labels(&trimmed);
+    let trimmed = if removed.is_empty() {
+        trimmed
+    } else {
+        let quoted: Vec<String> = removed.iter().map(|word| format!("{word:?}")).collect();
+        steps.push(Step::new(
+            format!("remove label words {}", quoted.join(", ")),
+            unlabelled.clone(),
+        ));
+        unlabelled
+    };
+
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 3 {
         return Normalized::dropped(
             steps,
             Finding::new(
                 Code::PhoneInvalid,
-                format!("{trimmed:?} is not a phone number; not sent"),
+                format!(
+                    "{} is not a phone number; not sent",
+                    super::describe_text(raw)
+                ),
             ),
         );
     }
@@ -91,6 +111,18 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
     let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
     steps.push(Step::new(how, e164.clone()));
     let value: String = e164.chars().filter(char::is_ascii_digit).collect();
+    if value.len() > MAX_E164_DIGITS {
+        return Normalized::dropped(
+            steps,
+            Finding::new(
+                Code::PhoneInvalid,
+                format!(
+                    "{trimmed:?} reads as {} digits, but an E.164 number has at most {MAX_E164_DIGITS}; not sent. Check the source (two numbers run together, or extra digits)",
+                    value.len()
+                ),
+            ),
+        );
+    }
     steps.push(Step::new("E.164 without +", value.clone()));
 
     let mut result = Normalized::ok(value, steps);
@@ -105,18 +137,87 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
     result
 }
 
-/// `+33 6…` stays; `0033 6…` becomes `+33 6…`; a national number gives `None`.
+/// E.164 numbers have at most 15 digits, country code included.
+const MAX_E164_DIGITS: usize = 15;
+
+/// Words that introduce an extension; kept when digits follow, because libphonenumber reads
+/// them (and leaves the extension out of E.164).
+const EXTENSION_MARKERS: [&str; 8] = [
+    "ext",
+    "extn",
+    "extension",
+    "extensión",
+    "x",
+    "xt",
+    "anexo",
+    "int",
+];
+
+/// Removes label words: every run of letters except an extension marker followed by digits.
+/// Brackets left empty and doubled spaces are tidied. Returns the text and the removed words.
+fn remove_labels(text: &str) -> (String, Vec<String>) {
+    let mut kept = String::with_capacity(text.len());
+    let mut removed = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(char::is_alphabetic) {
+        kept.push_str(&rest[..start]);
+        let word_and_after = &rest[start..];
+        let end = word_and_after
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(word_and_after.len());
+        let (word, after) = word_and_after.split_at(end);
+        let digits_follow = after
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':' | '-'))
+            .starts_with(|c: char| c.is_ascii_digit());
+        if digits_follow && EXTENSION_MARKERS.contains(&word.to_lowercase().as_str()) {
+            kept.push_str(word);
+        } else {
+            removed.push(word.to_owned());
+        }
+        rest = after;
+    }
+    kept.push_str(rest);
+    if removed.is_empty() {
+        return (kept, removed);
+    }
+
+    // "(mobile)" leaves "()"; "Tél :" leaves ":". Tidy what the words leave behind.
+    let mut tidy = kept;
+    for empty in ["()", "[]", "( )", "[ ]"] {
+        tidy = tidy.replace(empty, " ");
+    }
+    let tidy = tidy
+        .split_whitespace()
+        .filter(|piece| {
+            !piece
+                .chars()
+                .all(|c| matches!(c, ':' | ',' | ';' | '-' | '.'))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    (tidy, removed)
+}
+
+/// Separators between the digits of a phone number.
+fn is_phone_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '.' | '(' | ')' | '/')
+}
+
+/// `+33 6…` stays; `0033 6…`, `00 44 20…` and `00-1-650…` become `+33 6…`, `+44 20…`,
+/// `+1-650…`; a national number gives `None`. The `00` prefix is found across separators, and
+/// must be followed by a country code (which never starts with 0).
 fn international_form(text: &str) -> Option<String> {
     let start = text.find(|c: char| c.is_ascii_digit() || c == '+')?;
     let rest = text.get(start..)?;
     if rest.starts_with('+') {
         return Some(text.to_owned());
     }
-    let after = rest.strip_prefix("00")?;
-    // "00" followed by a country code; "000…" is not an international prefix.
-    after
-        .starts_with(|c: char| c.is_ascii_digit() && c != '0')
-        .then(|| format!("+{after}"))
+    let mut significant = rest.char_indices().filter(|(_, c)| !is_phone_separator(*c));
+    let (_, first) = significant.next()?;
+    let (_, second) = significant.next()?;
+    let (at, third) = significant.next()?;
+    (first == '0' && second == '0' && third.is_ascii_digit() && third != '0')
+        .then(|| format!("+{}", rest.get(at..).unwrap_or_default()))
 }
 
 /// Characters allowed around the digits of a number written without `+`.
@@ -153,10 +254,15 @@ fn national(
         {
             return Ok(Ok(found));
         }
+        let why = if digits.starts_with("000") {
+            "starts with 000, which is not an international prefix (00 is followed by a country code, and no country code starts with 0)"
+        } else {
+            "has no country code (no + or 00 prefix)"
+        };
         return Err(Finding::new(
             Code::PhoneNoCountry,
             format!(
-                "{trimmed:?} has no country code (no + or 00) and no default phone country is set; not sent rather than guessed. Set the default phone country, or send numbers in E.164 (+33…)"
+                "{trimmed:?} {why} and no default phone country is set; not sent rather than guessed. Set the default phone country, or send numbers in E.164 (+33…)"
             ),
         ));
     };
@@ -840,6 +946,93 @@ mod tests {
         // The trunk zero is never stripped blindly.
         assert_eq!(code(&phone("0655501234", None)), Some(Code::PhoneNoCountry));
         assert_eq!(code(&phone("12", Some("FR"))), Some(Code::PhoneInvalid));
+    }
+
+    #[test]
+    fn the_00_prefix_is_found_across_separators() {
+        for raw in [
+            "00 44 20 7946 0000",
+            "00-44-20-7946-0000",
+            "00.44.20.7946.0000",
+            "(00) 44 20 7946 0000",
+            "0044 20 7946 0000",
+        ] {
+            for country in [None, Some("US"), Some("FR")] {
+                let result = phone(raw, country);
+                assert_eq!(value(&result), Some("442079460000"), "{raw} {country:?}");
+                assert!(
+                    result
+                        .steps
+                        .iter()
+                        .any(|s| s.rule == "international prefix 00 read as +"),
+                    "{raw}"
+                );
+            }
+        }
+        assert_eq!(
+            value(&phone("00-1-650-555-1212", Some("US"))),
+            Some("16505551212")
+        );
+        // 000 is not an international prefix, and the message does not claim there was none.
+        let zeros = phone("000 123 456 789", None);
+        assert_eq!(code(&zeros), Some(Code::PhoneNoCountry));
+        assert!(zeros.findings[0].message.contains("starts with 000"));
+        let national = phone("06 55 50 12 34", None);
+        assert!(national.findings[0].message.contains("no + or 00"));
+    }
+
+    #[test]
+    fn label_words_are_removed_before_parsing() {
+        for raw in [
+            "+33 6 55 50 12 34 (mobile)",
+            "mobile: +33 6 55 50 12 34",
+            "Tél : +33 6 55 50 12 34",
+            "+33 6 55 50 12 34 portable",
+        ] {
+            let result = phone(raw, None);
+            assert_eq!(value(&result), Some("33655501234"), "{raw}");
+            assert!(
+                result
+                    .steps
+                    .iter()
+                    .any(|s| s.rule.starts_with("remove label words")),
+                "{raw}: {:?}",
+                result.steps
+            );
+        }
+        let labelled = phone("+33 6 55 50 12 34 (mobile)", None);
+        let step = labelled
+            .steps
+            .iter()
+            .find(|s| s.rule.starts_with("remove label words"))
+            .unwrap();
+        assert_eq!(step.rule, "remove label words \"mobile\"");
+        assert_eq!(step.value, "+33 6 55 50 12 34");
+        // Extension markers with digits stay for the parser, which leaves the extension out.
+        for raw in ["+1 650-555-1212 ext. 34", "+1 650-555-1212 x34"] {
+            let result = phone(raw, None);
+            assert_eq!(value(&result), Some("16505551212"), "{raw}");
+            assert!(
+                !result
+                    .steps
+                    .iter()
+                    .any(|s| s.rule.starts_with("remove label"))
+            );
+        }
+        // National numbers with a label still need the default country.
+        assert_eq!(
+            value(&phone("06 55 50 12 34 (portable)", Some("FR"))),
+            Some("33655501234")
+        );
+    }
+
+    #[test]
+    fn more_than_15_digits_is_not_e164() {
+        for raw in ["+33 6 55 50 12 34 66 24 53", "+44 20 7946 0000 0000 0000"] {
+            let result = phone(raw, None);
+            assert_eq!(value(&result), None, "{raw}");
+            assert_eq!(code(&result), Some(Code::PhoneInvalid), "{raw}");
+        }
     }
 
     #[test]
