@@ -285,3 +285,27 @@ fn a_phone_longer_than_15_digits_is_not_sent() {
     assert_eq!(sent(&inspection, "user_data.ph"), None);
     assert!(on(&inspection, Code::PhoneInvalid, "user_data.ph").is_some());
 }
+
+// ---- 4: ISO 3166-2 codes of other countries are not states ----
+
+#[test]
+fn only_us_and_canadian_subdivision_codes_are_states() {
+    for raw in ["FR-75", "IT-21", "DE-BY", "US-ZZ"] {
+        let inspection = inspect(&with("/user/state_short", json!(raw)));
+        assert_eq!(sent(&inspection, "user_data.st"), None, "{raw}");
+        assert!(on(&inspection, Code::StateUnknown, "user_data.st").is_some());
+    }
+    let texas = inspect(&with("/user/state_short", json!("US-TX")));
+    // printf '%s' 'tx' | sha256sum
+    assert_eq!(
+        sent(&texas, "user_data.st"),
+        Some(&json!([
+            "1b5b9ccb3e8d006a5230de9bda23ff91edc794d4f56410560830b418528e446c"
+        ]))
+    );
+    let step = trace(&texas, "user_data.st").steps.first().expect("a step");
+    assert_eq!(
+        step.rule,
+        "ISO 3166-2: country prefix \"US-\" removed, lower-case"
+    );
+}

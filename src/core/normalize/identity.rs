@@ -632,35 +632,68 @@ pub fn city(raw: &str) -> Normalized<String> {
 }
 
 /// State → two-letter code, lower case; US state and Canadian province names are converted.
+///
+/// ISO 3166-2 codes are read only for the two countries whose subdivisions Pinterest's `st`
+/// holds: `US-TX` → `tx`, `CA-QC` → `qc` (the code must be a real state or province). Any other
+/// `CC-…` form (`FR-75`, `IT-21`, `DE-BY`) is `state.unknown`: taking its two letters would send
+/// the country as the state.
 pub fn state(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let trimmed = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
     if trimmed.is_empty() {
         return Normalized::ok(String::new(), steps);
     }
-    // ISO 3166-2 (`US-CA`, `CA-QC`): the part after the country is the state code.
-    if let Some((country, code)) = trimmed.split_once('-')
-        && country.len() == 2
-        && code.len() == 2
-        && trimmed.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
-    {
-        let value = code.to_ascii_lowercase();
-        steps.push(Step::new(
-            format!("ISO 3166-2 {trimmed} → state code, lower-case"),
-            value.clone(),
-        ));
-        return Normalized::ok(value, steps);
+
+    if let Some((country, code)) = iso_3166_2(&trimmed) {
+        let found = STATES
+            .iter()
+            .find(|(state, of, _)| *of == country && *state == code);
+        return match found {
+            Some((state, _, _)) => {
+                let value = state.to_ascii_lowercase();
+                steps.push(Step::new(
+                    format!("ISO 3166-2: country prefix \"{country}-\" removed, lower-case"),
+                    value.clone(),
+                ));
+                Normalized::ok(value, steps)
+            }
+            None => {
+                let why = match country.as_str() {
+                    "US" => format!("{code:?} is not a US state or territory code"),
+                    "CA" => format!("{code:?} is not a Canadian province or territory code"),
+                    other => {
+                        let name = rust_iso3166::from_alpha2(other)
+                            .map_or_else(|| other.to_owned(), |c| format!("{} ({other})", c.name));
+                        format!(
+                            "it is a subdivision code of {name}, and Pinterest's st holds US states and Canadian provinces only (its letters are the country, not a state)"
+                        )
+                    }
+                };
+                Normalized::dropped(
+                    steps,
+                    Finding::new(
+                        Code::StateUnknown,
+                        format!("{trimmed:?} is an ISO 3166-2 code, but {why}; not sent"),
+                    ),
+                )
+            }
+        };
     }
-    let letters: String = trimmed.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.chars().count() == 2 && letters.chars().all(|c| c.is_ascii_alphabetic()) {
+
+    // Two letters once dots and spaces are removed: `CA`, `N.Y.`, `n y`.
+    let compact: String = trimmed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect();
+    if compact.len() == 2 && compact.chars().all(|c| c.is_ascii_alphabetic()) {
         let letters = apply(&mut steps, &trimmed, "remove dots and spaces", |_| {
-            letters.clone()
+            compact.clone()
         });
         let value = apply(&mut steps, &letters, "lower-case", str::to_lowercase);
         return Normalized::ok(value, steps);
     }
     let key = fold(&trimmed);
-    if let Some((code, _)) = STATES.iter().find(|(_, name)| fold(name) == key) {
+    if let Some((code, _, _)) = STATES.iter().find(|(_, _, name)| fold(name) == key) {
         let value = code.to_ascii_lowercase();
         steps.push(Step::new(format!("state name → {code}"), value.clone()));
         return Normalized::ok(value, steps);
@@ -676,76 +709,88 @@ pub fn state(raw: &str) -> Normalized<String> {
     )
 }
 
-const STATES: &[(&str, &str)] = &[
-    ("AL", "Alabama"),
-    ("AK", "Alaska"),
-    ("AZ", "Arizona"),
-    ("AR", "Arkansas"),
-    ("CA", "California"),
-    ("CO", "Colorado"),
-    ("CT", "Connecticut"),
-    ("DE", "Delaware"),
-    ("FL", "Florida"),
-    ("GA", "Georgia"),
-    ("HI", "Hawaii"),
-    ("ID", "Idaho"),
-    ("IL", "Illinois"),
-    ("IN", "Indiana"),
-    ("IA", "Iowa"),
-    ("KS", "Kansas"),
-    ("KY", "Kentucky"),
-    ("LA", "Louisiana"),
-    ("ME", "Maine"),
-    ("MD", "Maryland"),
-    ("MA", "Massachusetts"),
-    ("MI", "Michigan"),
-    ("MN", "Minnesota"),
-    ("MS", "Mississippi"),
-    ("MO", "Missouri"),
-    ("MT", "Montana"),
-    ("NE", "Nebraska"),
-    ("NV", "Nevada"),
-    ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"),
-    ("NM", "New Mexico"),
-    ("NY", "New York"),
-    ("NC", "North Carolina"),
-    ("ND", "North Dakota"),
-    ("OH", "Ohio"),
-    ("OK", "Oklahoma"),
-    ("OR", "Oregon"),
-    ("PA", "Pennsylvania"),
-    ("RI", "Rhode Island"),
-    ("SC", "South Carolina"),
-    ("SD", "South Dakota"),
-    ("TN", "Tennessee"),
-    ("TX", "Texas"),
-    ("UT", "Utah"),
-    ("VT", "Vermont"),
-    ("VA", "Virginia"),
-    ("WA", "Washington"),
-    ("WV", "West Virginia"),
-    ("WI", "Wisconsin"),
-    ("WY", "Wyoming"),
-    ("DC", "District of Columbia"),
-    ("PR", "Puerto Rico"),
-    ("GU", "Guam"),
-    ("VI", "U.S. Virgin Islands"),
-    ("AS", "American Samoa"),
-    ("MP", "Northern Mariana Islands"),
-    ("AB", "Alberta"),
-    ("BC", "British Columbia"),
-    ("MB", "Manitoba"),
-    ("NB", "New Brunswick"),
-    ("NL", "Newfoundland and Labrador"),
-    ("NS", "Nova Scotia"),
-    ("NT", "Northwest Territories"),
-    ("NU", "Nunavut"),
-    ("ON", "Ontario"),
-    ("PE", "Prince Edward Island"),
-    ("QC", "Quebec"),
-    ("SK", "Saskatchewan"),
-    ("YT", "Yukon"),
+/// `US-TX` → `("US", "TX")`: two letters, a hyphen and one to three letters or digits (the
+/// ISO 3166-2 shape), upper-cased.
+fn iso_3166_2(text: &str) -> Option<(String, String)> {
+    let (country, code) = text.split_once('-')?;
+    let letters = country.chars().count() == 2 && country.chars().all(|c| c.is_ascii_alphabetic());
+    let subdivision =
+        (1..=3).contains(&code.chars().count()) && code.chars().all(|c| c.is_ascii_alphanumeric());
+    (letters && subdivision).then(|| (country.to_ascii_uppercase(), code.to_ascii_uppercase()))
+}
+
+/// US states, DC and territories, then Canadian provinces and territories: code, country,
+/// name.
+const STATES: &[(&str, &str, &str)] = &[
+    ("AL", "US", "Alabama"),
+    ("AK", "US", "Alaska"),
+    ("AZ", "US", "Arizona"),
+    ("AR", "US", "Arkansas"),
+    ("CA", "US", "California"),
+    ("CO", "US", "Colorado"),
+    ("CT", "US", "Connecticut"),
+    ("DE", "US", "Delaware"),
+    ("FL", "US", "Florida"),
+    ("GA", "US", "Georgia"),
+    ("HI", "US", "Hawaii"),
+    ("ID", "US", "Idaho"),
+    ("IL", "US", "Illinois"),
+    ("IN", "US", "Indiana"),
+    ("IA", "US", "Iowa"),
+    ("KS", "US", "Kansas"),
+    ("KY", "US", "Kentucky"),
+    ("LA", "US", "Louisiana"),
+    ("ME", "US", "Maine"),
+    ("MD", "US", "Maryland"),
+    ("MA", "US", "Massachusetts"),
+    ("MI", "US", "Michigan"),
+    ("MN", "US", "Minnesota"),
+    ("MS", "US", "Mississippi"),
+    ("MO", "US", "Missouri"),
+    ("MT", "US", "Montana"),
+    ("NE", "US", "Nebraska"),
+    ("NV", "US", "Nevada"),
+    ("NH", "US", "New Hampshire"),
+    ("NJ", "US", "New Jersey"),
+    ("NM", "US", "New Mexico"),
+    ("NY", "US", "New York"),
+    ("NC", "US", "North Carolina"),
+    ("ND", "US", "North Dakota"),
+    ("OH", "US", "Ohio"),
+    ("OK", "US", "Oklahoma"),
+    ("OR", "US", "Oregon"),
+    ("PA", "US", "Pennsylvania"),
+    ("RI", "US", "Rhode Island"),
+    ("SC", "US", "South Carolina"),
+    ("SD", "US", "South Dakota"),
+    ("TN", "US", "Tennessee"),
+    ("TX", "US", "Texas"),
+    ("UT", "US", "Utah"),
+    ("VT", "US", "Vermont"),
+    ("VA", "US", "Virginia"),
+    ("WA", "US", "Washington"),
+    ("WV", "US", "West Virginia"),
+    ("WI", "US", "Wisconsin"),
+    ("WY", "US", "Wyoming"),
+    ("DC", "US", "District of Columbia"),
+    ("PR", "US", "Puerto Rico"),
+    ("GU", "US", "Guam"),
+    ("VI", "US", "U.S. Virgin Islands"),
+    ("AS", "US", "American Samoa"),
+    ("MP", "US", "Northern Mariana Islands"),
+    ("AB", "CA", "Alberta"),
+    ("BC", "CA", "British Columbia"),
+    ("MB", "CA", "Manitoba"),
+    ("NB", "CA", "New Brunswick"),
+    ("NL", "CA", "Newfoundland and Labrador"),
+    ("NS", "CA", "Nova Scotia"),
+    ("NT", "CA", "Northwest Territories"),
+    ("NU", "CA", "Nunavut"),
+    ("ON", "CA", "Ontario"),
+    ("PE", "CA", "Prince Edward Island"),
+    ("QC", "CA", "Quebec"),
+    ("SK", "CA", "Saskatchewan"),
+    ("YT", "CA", "Yukon"),
 ];
 
 /// Postcode → lower case without spaces or hyphens; a US ZIP+4 keeps its first five digits.
@@ -1049,6 +1094,37 @@ mod tests {
         assert_eq!(code(&birthdate("04051985")), Some(Code::BirthdateAmbiguous));
         assert_eq!(code(&birthdate("13/13/1985")), Some(Code::BirthdateInvalid));
         assert_eq!(code(&birthdate("1850-01-01")), Some(Code::BirthdateInvalid));
+    }
+
+    #[test]
+    fn iso_3166_2_codes_of_other_countries_are_not_states() {
+        for raw in [
+            "FR-75", "IT-21", "DE-BY", "fr-idf", "GB-ENG", "US-ZZ", "CA-XX", "US-1",
+        ] {
+            let result = state(raw);
+            assert_eq!(value(&result), None, "{raw}");
+            assert_eq!(code(&result), Some(Code::StateUnknown), "{raw}");
+        }
+        assert!(state("FR-75").findings[0].message.contains("France (FR)"));
+        for (raw, want) in [
+            ("US-TX", "tx"),
+            ("us-ca", "ca"),
+            ("CA-QC", "qc"),
+            ("US-DC", "dc"),
+        ] {
+            let result = state(raw);
+            assert_eq!(value(&result), Some(want), "{raw}");
+            let step = result.steps.last().unwrap();
+            assert!(step.rule.contains("country prefix"), "{}", step.rule);
+            assert!(
+                step.rule.contains(&raw[..3].to_ascii_uppercase()),
+                "{}",
+                step.rule
+            );
+        }
+        // A US code under CA- (and the other way round) is not a subdivision of that country.
+        assert_eq!(code(&state("CA-TX")), Some(Code::StateUnknown));
+        assert_eq!(code(&state("US-QC")), Some(Code::StateUnknown));
     }
 
     #[test]
