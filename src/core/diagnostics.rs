@@ -125,6 +125,7 @@ codes! {
     PiiClearText => ("pii.clear_text", Warning, "Personal data sits in clear text in a field Pinterest does not hash."),
     NumberInvalid => ("number.invalid", Error, "A value or price is not a number."),
     NumberCommaDecimal => ("number.comma_decimal", Warning, "A decimal comma was read as a decimal point."),
+    NumberAmbiguous => ("number.ambiguous", Warning, "A number such as 1,234 reads both with a decimal comma and with a thousands separator; not sent."),
     NumberNegative => ("number.negative", Warning, "A value or price is negative."),
     ValueWrongType => ("value.wrong_type", Warning, "The source holds a list or object where Pinterest wants a single value, or a boolean where it wants personal data; not sent."),
     IntegerInvalid => ("integer.invalid", Error, "A quantity or count is not a whole number."),

@@ -309,3 +309,45 @@ fn only_us_and_canadian_subdivision_codes_are_states() {
         "ISO 3166-2: country prefix \"US-\" removed, lower-case"
     );
 }
+
+// ---- 5: decimals ----
+
+#[test]
+fn decimal_commas_thousands_and_odd_forms() {
+    let value = |raw: Value| {
+        let inspection = inspect(&with("/value", raw));
+        (
+            sent(&inspection, "custom_data.value").cloned(),
+            inspection.diagnostics,
+        )
+    };
+    let (ambiguous, diagnostics) = value(json!("1,234"));
+    assert_eq!(ambiguous, None);
+    assert!(diagnostics.iter().any(
+        |d| d.code == Code::NumberAmbiguous && d.field.as_deref() == Some("custom_data.value")
+    ));
+    for (raw, want) in [
+        (json!("1,23"), "1.23"),
+        (json!("19,95"), "19.95"),
+        (json!("1,234.56"), "1234.56"),
+        (json!("1.234,56"), "1234.56"),
+        (json!("1.234"), "1.234"),
+        (json!("-0"), "0"),
+        (json!("-0.00"), "0.00"),
+        (json!(".5"), "0.5"),
+        (json!("5."), "5"),
+    ] {
+        assert_eq!(value(raw.clone()).0, Some(json!(want)), "{raw}");
+    }
+    let (_, negative_zero) = value(json!("-0.00"));
+    assert!(!negative_zero.iter().any(|d| d.code == Code::NumberNegative));
+    for raw in ["Infinity", "1e3", "0x1A"] {
+        let (sent_value, diagnostics) = value(json!(raw));
+        assert_eq!(sent_value, None, "{raw}");
+        let invalid = diagnostics
+            .iter()
+            .find(|d| d.code == Code::NumberInvalid)
+            .expect("number.invalid");
+        assert!(!invalid.message.contains("currency"), "{}", invalid.message);
+    }
+}

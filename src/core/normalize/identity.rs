@@ -645,39 +645,35 @@ pub fn state(raw: &str) -> Normalized<String> {
     }
 
     if let Some((country, code)) = iso_3166_2(&trimmed) {
-        let found = STATES
+        if let Some((state, _, _)) = STATES
             .iter()
-            .find(|(state, of, _)| *of == country && *state == code);
-        return match found {
-            Some((state, _, _)) => {
-                let value = state.to_ascii_lowercase();
-                steps.push(Step::new(
-                    format!("ISO 3166-2: country prefix \"{country}-\" removed, lower-case"),
-                    value.clone(),
-                ));
-                Normalized::ok(value, steps)
-            }
-            None => {
-                let why = match country.as_str() {
-                    "US" => format!("{code:?} is not a US state or territory code"),
-                    "CA" => format!("{code:?} is not a Canadian province or territory code"),
-                    other => {
-                        let name = rust_iso3166::from_alpha2(other)
-                            .map_or_else(|| other.to_owned(), |c| format!("{} ({other})", c.name));
-                        format!(
-                            "it is a subdivision code of {name}, and Pinterest's st holds US states and Canadian provinces only (its letters are the country, not a state)"
-                        )
-                    }
-                };
-                Normalized::dropped(
-                    steps,
-                    Finding::new(
-                        Code::StateUnknown,
-                        format!("{trimmed:?} is an ISO 3166-2 code, but {why}; not sent"),
-                    ),
+            .find(|(state, of, _)| *of == country && *state == code)
+        {
+            let value = state.to_ascii_lowercase();
+            steps.push(Step::new(
+                format!("ISO 3166-2: country prefix \"{country}-\" removed, lower-case"),
+                value.clone(),
+            ));
+            return Normalized::ok(value, steps);
+        }
+        let why = match country.as_str() {
+            "US" => format!("{code:?} is not a US state or territory code"),
+            "CA" => format!("{code:?} is not a Canadian province or territory code"),
+            other => {
+                let name = rust_iso3166::from_alpha2(other)
+                    .map_or_else(|| other.to_owned(), |c| format!("{} ({other})", c.name));
+                format!(
+                    "it is a subdivision code of {name}, and Pinterest's st holds US states and Canadian provinces only (its letters are the country, not a state)"
                 )
             }
         };
+        return Normalized::dropped(
+            steps,
+            Finding::new(
+                Code::StateUnknown,
+                format!("{trimmed:?} is an ISO 3166-2 code, but {why}; not sent"),
+            ),
+        );
     }
 
     // Two letters once dots and spaces are removed: `CA`, `N.Y.`, `n y`.

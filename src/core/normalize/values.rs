@@ -78,8 +78,17 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// A decimal sent as a string (`value`, `item_price`). A decimal comma is read as a point
-/// (with a warning); thousands separators are removed; negative numbers are warned about.
+/// A decimal sent as a string (`value`, `item_price`, `predicted_ltv`).
+///
+/// Spaces and apostrophes between digit groups are removed; a `+` sign is removed. One comma
+/// with exactly three digits after it and nothing else (`1,234`) reads both as 1.234 and as
+/// 1234: it is dropped with `number.ambiguous`. Otherwise a single comma is a decimal comma
+/// (`19,95`, with a warning), commas before a point (`1,234.56`) and points before a comma
+/// (`1.234,56`) are thousands separators, and so are several points (`1.234.567`). A point
+/// is always the decimal point (`1.234` is 1.234, as Pinterest reads it). `.5` and `5.` are
+/// written `0.5` and `5`; a negative zero is written without its sign; a negative number is
+/// warned about (`number.negative`). Anything else (exponents, hexadecimal, `Infinity`,
+/// currency signs and codes) is `number.invalid`, with a message that says what is wrong.
 pub fn decimal(raw: &Value) -> Normalized<String> {
     if let Some(empty) = blank(raw) {
         return empty;
@@ -98,40 +107,17 @@ pub fn decimal(raw: &Value) -> Normalized<String> {
             if trimmed != text {
                 steps.push(Step::new("trim", trimmed));
             }
-            let Some((clean, comma)) = clean_decimal(trimmed) else {
-                let hint = if trimmed
-                    .chars()
-                    .any(|c| matches!(c, '€' | '$' | '£' | '¥') || c.is_ascii_alphabetic())
-                {
-                    ". Send the number alone, without a currency sign or code (the currency goes in its own field)"
-                } else {
-                    ""
-                };
-                return Normalized::dropped(
-                    steps,
-                    Finding::new(
-                        Code::NumberInvalid,
-                        format!("{trimmed:?} is not a number; not sent{hint}"),
-                    ),
-                );
-            };
-            if clean != trimmed {
-                steps.push(Step::new(
-                    if comma {
-                        "decimal comma → point"
-                    } else {
-                        "remove thousands separators"
-                    },
-                    clean.clone(),
-                ));
+            match read_decimal(trimmed, &mut steps) {
+                Ok(Reading::Plain(clean)) => clean,
+                Ok(Reading::CommaDecimal(clean)) => {
+                    findings.push(Finding::new(
+                        Code::NumberCommaDecimal,
+                        format!("{trimmed:?} uses a decimal comma; sent as {clean:?}. Check that the comma really is the decimal separator"),
+                    ));
+                    clean
+                }
+                Err(finding) => return Normalized::dropped(steps, finding),
             }
-            if comma {
-                findings.push(Finding::new(
-                    Code::NumberCommaDecimal,
-                    format!("{trimmed:?} uses a decimal comma; sent as {clean:?}. Check that the comma really is the decimal separator"),
-                ));
-            }
-            clean
         }
         other => {
             return Normalized::dropped(
@@ -144,17 +130,24 @@ pub fn decimal(raw: &Value) -> Normalized<String> {
         }
     };
 
-    if text.starts_with('-')
-        && text
-            .trim_start_matches(['-', '0', '.'])
-            .chars()
-            .any(|c| c != '0')
-    {
-        findings.push(Finding::new(
-            Code::NumberNegative,
-            format!("{text} is negative; Pinterest reports it as negative revenue"),
-        ));
-    }
+    let text = match text.strip_prefix('-') {
+        Some(magnitude) if magnitude.chars().all(|c| c == '0' || c == '.') => {
+            let zero = magnitude.to_owned();
+            steps.push(Step::new(
+                "negative zero written without its sign",
+                zero.clone(),
+            ));
+            zero
+        }
+        Some(_) => {
+            findings.push(Finding::new(
+                Code::NumberNegative,
+                format!("{text} is negative; Pinterest reports it as negative revenue"),
+            ));
+            text
+        }
+        None => text,
+    };
     Normalized {
         value: Some(text),
         steps,
@@ -162,34 +155,174 @@ pub fn decimal(raw: &Value) -> Normalized<String> {
     }
 }
 
-/// `"1 234,50"` → `("1234.50", true)`; `"1,234.50"` → `("1234.50", false)`; `None` when the
-/// text is not a finite decimal.
-fn clean_decimal(text: &str) -> Option<(String, bool)> {
-    let compact: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\'' && *c != '_')
-        .collect();
-    let compact = compact.strip_prefix('+').unwrap_or(&compact).to_owned();
-    let last_comma = compact.rfind(',');
-    let last_point = compact.rfind('.');
+/// How a decimal string was read.
+enum Reading {
+    /// Digits with an optional decimal point.
+    Plain(String),
 
-    let (clean, comma) = match (last_comma, last_point) {
-        (None, _) => (compact.clone(), false),
-        (Some(comma), Some(point)) if point > comma => (compact.replace(',', ""), false),
-        (Some(_), Some(_)) => (compact.replace('.', "").replacen(',', ".", 1), true),
-        (Some(_), None) if compact.matches(',').count() > 1 => (compact.replace(',', ""), false),
-        (Some(_), None) => (compact.replacen(',', ".", 1), true),
+    /// A decimal comma was read as a point.
+    CommaDecimal(String),
+}
+
+/// Reads a trimmed decimal string, pushing a step for each rule that changes it.
+fn read_decimal(text: &str, steps: &mut Vec<Step>) -> Result<Reading, Finding> {
+    let invalid = || {
+        Finding::new(
+            Code::NumberInvalid,
+            format!(
+                "{text:?} is not a number; not sent. {}",
+                why_not_decimal(text)
+            ),
+        )
     };
 
-    let body = clean.strip_prefix('-').unwrap_or(&clean);
-    let mut parts = body.splitn(2, '.');
-    let whole = parts.next().unwrap_or_default();
-    let fraction = parts.next();
-    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    let valid = digits(whole)
-        && fraction.is_none_or(|f| !f.is_empty() && digits(f))
-        && !(whole.is_empty() && fraction.is_none());
-    valid.then_some((clean, comma))
+    let grouped: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\'' | '’' | '_'))
+        .collect();
+    if grouped != text {
+        steps.push(Step::new(
+            "remove spaces between digit groups",
+            grouped.clone(),
+        ));
+    }
+    let unsigned = match grouped.strip_prefix('+') {
+        Some(rest) if !rest.starts_with(['+', '-']) => {
+            steps.push(Step::new("remove the + sign", rest));
+            rest.to_owned()
+        }
+        _ => grouped,
+    };
+    let (sign, body) = match unsigned.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", unsigned.as_str()),
+    };
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return Err(invalid());
+    }
+
+    let commas = body.matches(',').count();
+    let points = body.matches('.').count();
+    let last_comma = body.rfind(',');
+    let last_point = body.rfind('.');
+    let (clean, comma_decimal) = match (commas, points) {
+        (0, 0 | 1) => (body.to_owned(), false),
+        (0, _) if is_grouped(body, '.') => (body.replace('.', ""), false),
+        (1, 0) => {
+            let (whole, fraction) = body.split_once(',').unwrap_or((body, ""));
+            let thousands_shape =
+                fraction.len() == 3 && (1..=3).contains(&whole.len()) && whole != "0";
+            if thousands_shape {
+                return Err(Finding::new(
+                    Code::NumberAmbiguous,
+                    format!(
+                        "{text:?} reads as {sign}{whole}.{fraction} (decimal comma) or {sign}{whole}{fraction} (thousands separator); not sent rather than guessed. Send the number with a decimal point"
+                    ),
+                ));
+            }
+            (body.replacen(',', ".", 1), true)
+        }
+        (_, 0) if is_grouped(body, ',') => (body.replace(',', ""), false),
+        (_, 1) if last_point > last_comma => (body.replace(',', ""), false),
+        (1, _) if last_comma > last_point => (body.replace('.', "").replacen(',', ".", 1), true),
+        _ => return Err(invalid()),
+    };
+    if clean != body {
+        let rule = if comma_decimal {
+            "decimal comma → point"
+        } else {
+            "remove thousands separators"
+        };
+        steps.push(Step::new(rule, format!("{sign}{clean}")));
+    }
+
+    let (whole, fraction) = match clean.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (clean.as_str(), None),
+    };
+    let digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+    let empty = whole.is_empty() && fraction.is_none_or(str::is_empty);
+    if empty || !digits(whole) || !fraction.is_none_or(digits) {
+        return Err(invalid());
+    }
+
+    // `.5` → `0.5` and `5.` → `5`: the same number, written the way every reader parses it.
+    let written = match fraction {
+        Some("") => whole.to_owned(),
+        Some(fraction) if whole.is_empty() => format!("0.{fraction}"),
+        _ => clean.clone(),
+    };
+    if written != clean {
+        let rule = if whole.is_empty() {
+            "leading 0 added"
+        } else {
+            "trailing point removed"
+        };
+        steps.push(Step::new(rule, format!("{sign}{written}")));
+    }
+
+    let value = format!("{sign}{written}");
+    Ok(if comma_decimal {
+        Reading::CommaDecimal(value)
+    } else {
+        Reading::Plain(value)
+    })
+}
+
+/// `1,234,567` or `1.234.567`: a first group of one to three digits, then groups of exactly
+/// three, all split by `separator`.
+fn is_grouped(body: &str, separator: char) -> bool {
+    let digits = |group: &str| group.chars().all(|c| c.is_ascii_digit());
+    let mut groups = body.split(separator);
+    let first = groups
+        .next()
+        .is_some_and(|group| (1..=3).contains(&group.len()) && digits(group));
+    first && groups.all(|group| group.len() == 3 && digits(group))
+}
+
+/// Currency signs that end up next to amounts.
+const CURRENCY_SIGNS: [char; 15] = [
+    '€', '$', '£', '¥', '₹', '₽', '₩', '₺', '₴', '₪', '฿', '¢', '₫', '₱', '₦',
+];
+
+/// Why a text is not a decimal, for the `number.invalid` message.
+fn why_not_decimal(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    let has_code = text.split(|c: char| !c.is_ascii_alphabetic()).any(|word| {
+        word.len() == 3 && iso_currency::Currency::from_code(&word.to_ascii_uppercase()).is_some()
+    });
+    if has_code || text.contains(CURRENCY_SIGNS) || lower.contains("zł") {
+        return "Send the number alone, without a currency sign or code (the currency goes in its own field)".to_owned();
+    }
+    if ["inf", "infinity", "∞"].contains(&unsigned) {
+        return "It is not a finite number: send the real amount".to_owned();
+    }
+    if unsigned.starts_with("0x") {
+        return "Hexadecimal is not accepted: send the amount in decimal digits".to_owned();
+    }
+    let exponent = unsigned.split_once('e').is_some_and(|(mantissa, power)| {
+        let power = power.trim_start_matches(['+', '-']);
+        !mantissa.is_empty()
+            && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && !power.is_empty()
+            && power.chars().all(|c| c.is_ascii_digit())
+    });
+    if exponent {
+        let plain = text
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| f.to_string())
+            .filter(|plain| plain.len() <= 30)
+            .map_or_else(String::new, |plain| format!(": {plain}"));
+        return format!("Exponent notation is not accepted: send the plain decimal{plain}");
+    }
+    "Send digits with one decimal point (or comma) and optional thousands separators, such as 1234.50".to_owned()
 }
 
 /// An integer (`quantity`, `num_items`): whole numbers, `2.0` and `"2"` are accepted.
@@ -943,6 +1076,118 @@ mod tests {
         assert_eq!(decimal(&json!(true)).findings[0].code, Code::NumberInvalid);
         assert_eq!(decimal(&json!(-5)).findings[0].code, Code::NumberNegative);
         assert!(decimal(&json!("-0.00")).findings.is_empty());
+    }
+
+    fn sent(raw: &Value) -> Option<String> {
+        decimal(raw).value
+    }
+
+    fn first_code(raw: &Value) -> Option<Code> {
+        decimal(raw).findings.first().map(|f| f.code)
+    }
+
+    #[test]
+    fn one_comma_before_three_digits_is_ambiguous() {
+        for raw in ["1,234", "12,345", "999,999", "-1,234", "+1,234", "1 ,234"] {
+            assert_eq!(sent(&json!(raw)), None, "{raw}");
+            assert_eq!(
+                first_code(&json!(raw)),
+                Some(Code::NumberAmbiguous),
+                "{raw}"
+            );
+        }
+        let message = &decimal(&json!("1,234")).findings[0].message;
+        assert!(
+            message.contains("1.234") && message.contains("1234"),
+            "{message}"
+        );
+        // Decimal commas that cannot be thousands separators stay decimal commas.
+        for (raw, want) in [
+            ("1,23", "1.23"),
+            ("19,95", "19.95"),
+            ("0,125", "0.125"),
+            ("1,2345", "1.2345"),
+            ("1234,567", "1234.567"),
+            ("1 234,567", "1234.567"),
+        ] {
+            assert_eq!(sent(&json!(raw)).as_deref(), Some(want), "{raw}");
+            assert_eq!(
+                first_code(&json!(raw)),
+                Some(Code::NumberCommaDecimal),
+                "{raw}"
+            );
+        }
+        // Unchanged rules.
+        for (raw, want) in [
+            ("1,234.56", "1234.56"),
+            ("1.234,56", "1234.56"),
+            ("1.234", "1.234"),
+            ("1,234,567", "1234567"),
+            ("1.234.567", "1234567"),
+            ("1 234 567", "1234567"),
+            ("1'234.50", "1234.50"),
+        ] {
+            assert_eq!(sent(&json!(raw)).as_deref(), Some(want), "{raw}");
+        }
+    }
+
+    #[test]
+    fn zero_and_bare_points_are_written_plainly() {
+        for (raw, want) in [
+            (json!("-0"), "0"),
+            (json!("-0.00"), "0.00"),
+            (json!(-0.0), "0"),
+            (json!("-,0"), "0.0"),
+            (json!(".5"), "0.5"),
+            (json!("5."), "5"),
+            (json!("-.5"), "-0.5"),
+            (json!(",5"), "0.5"),
+            (json!("+5"), "5"),
+        ] {
+            let result = decimal(&raw);
+            assert_eq!(result.value.as_deref(), Some(want), "{raw}");
+        }
+        assert!(decimal(&json!("-0")).findings.is_empty());
+        assert!(decimal(&json!(".5")).findings.is_empty());
+        let steps = decimal(&json!(".5")).steps;
+        assert_eq!(steps[0].rule, "leading 0 added");
+        let steps = decimal(&json!("+5")).steps;
+        assert_eq!(steps[0].rule, "remove the + sign");
+        assert_eq!(first_code(&json!("-.5")), Some(Code::NumberNegative));
+        for raw in [".", "-", "+", "5..", "..5", "5.5.", "--5"] {
+            assert_eq!(first_code(&json!(raw)), Some(Code::NumberInvalid), "{raw}");
+        }
+    }
+
+    #[test]
+    fn invalid_numbers_say_what_is_wrong() {
+        let message = |raw: &str| decimal(&json!(raw)).findings[0].message.clone();
+        for raw in [
+            "Infinity",
+            "-inf",
+            "1e3",
+            "1.5E-2",
+            "0x1A",
+            "59,90 €",
+            "EUR 10",
+            "$5",
+            "thirty",
+        ] {
+            assert_eq!(first_code(&json!(raw)), Some(Code::NumberInvalid), "{raw}");
+        }
+        assert!(message("Infinity").contains("not a finite number"));
+        assert!(message("1e3").contains("Exponent notation") && message("1e3").contains("1000"));
+        assert!(message("0x1A").contains("Hexadecimal"));
+        for raw in ["59,90 €", "EUR 10", "$5", "10 zł"] {
+            assert!(message(raw).contains("currency sign or code"), "{raw}");
+        }
+        for raw in ["Infinity", "1e3", "0x1A", "thirty", "12abc"] {
+            assert!(
+                !message(raw).contains("currency"),
+                "{raw}: {}",
+                message(raw)
+            );
+        }
     }
 
     #[test]
