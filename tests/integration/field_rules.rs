@@ -351,3 +351,27 @@ fn decimal_commas_thousands_and_odd_forms() {
         assert!(!invalid.message.contains("currency"), "{}", invalid.message);
     }
 }
+
+// ---- 6: a zone annotation without an offset is read in that zone ----
+
+#[test]
+fn a_zone_annotation_sets_the_local_time() {
+    let inspection = inspect(&with(
+        "/context/event_timestamp",
+        json!("2025-04-18T07:53:39[Europe/Paris]"),
+    ));
+    assert_eq!(sent(&inspection, "event_time"), Some(&json!(1_744_955_619)));
+    assert!(on(&inspection, Code::EventTimeNoOffset, "event_time").is_none());
+
+    let unknown = inspect(&with(
+        "/context/event_timestamp",
+        json!("2025-04-18T07:53:39[Europe/Atlantis]"),
+    ));
+    assert_eq!(sent(&unknown, "event_time"), None);
+    let message = &on(&unknown, Code::EventTimeInvalid, "event_time")
+        .expect("event_time.invalid")
+        .message;
+    assert!(message.contains("\"Europe/Atlantis\""), "{message}");
+    // The missing-time error is not added on top of the clear one.
+    assert!(on(&unknown, Code::EventTimeMissing, "event_time").is_none());
+}

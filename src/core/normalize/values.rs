@@ -488,6 +488,25 @@ fn from_number(value: f64, text: &str) -> Normalized<Timestamp> {
 }
 
 fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
+    // A time zone annotation (`[Europe/Paris]`) must name a zone pinspect knows, with or
+    // without an offset: an unknown name means the source is not what it claims to be.
+    let zone = zone_annotation(text);
+    if let Some(zone) = zone
+        && zone.starts_with(|c: char| c.is_ascii_alphabetic())
+        && let Err(err) = jiff::tz::TimeZone::get(zone)
+    {
+        log::debug!("time zone {zone:?} not found: {err}");
+        return Some(Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::EventTimeInvalid,
+                format!(
+                    "{text:?} names the time zone {zone:?}, which is not in the time zone database (IANA names such as Europe/Paris or America/New_York); not sent. Fix the zone name, or send an offset such as +02:00"
+                ),
+            ),
+        ));
+    }
+
     if let Ok(instant) = text.parse::<jiff::Timestamp>() {
         let seconds = instant.as_second();
         return Some(Normalized::ok(
@@ -507,6 +526,23 @@ fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
             Timestamp { seconds },
             vec![Step::new(
                 "ISO 8601 with offset → Unix seconds",
+                seconds.to_string(),
+            )],
+        ));
+    }
+    // No offset, but a zone: the local time is read in that zone (2025-04-18T07:53:39 in
+    // Europe/Paris is 05:53:39 UTC), not as UTC.
+    if let Some(zone) = zone
+        && let Ok(zoned) = text.parse::<jiff::ZonedDateTime>()
+    {
+        let seconds = zoned.timestamp().as_second();
+        return Some(Normalized::ok(
+            Timestamp { seconds },
+            vec![Step::new(
+                format!(
+                    "ISO 8601 local time in {zone} ({}) → Unix seconds",
+                    zoned.offset()
+                ),
                 seconds.to_string(),
             )],
         ));
@@ -535,6 +571,17 @@ fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
             ),
         )),
     )
+}
+
+/// The time zone in a bracketed annotation: an IANA name (`[Europe/Paris]`,
+/// `[!Europe/Paris]`) or an offset (`[+02:00]`); `None` without one. Key-value annotations
+/// (`[u-ca=gregory]`) are not zones.
+fn zone_annotation(text: &str) -> Option<&str> {
+    text.split('[')
+        .skip(1)
+        .filter_map(|rest| rest.split_once(']').map(|(inside, _)| inside))
+        .map(|inside| inside.trim_start_matches('!'))
+        .find(|inside| !inside.is_empty() && !inside.contains('='))
 }
 
 /// `2025-04-18T07:53:39+02` → `2025-04-18T07:53:39+02:00`.
@@ -1221,6 +1268,39 @@ mod tests {
                 timestamp(&raw).value,
                 Some(Timestamp { seconds: want }),
                 "{raw}"
+            );
+        }
+        for zoned in [
+            "2025-04-18T07:53:39[Europe/Paris]",
+            "2025-04-18T07:53:39+02:00[Europe/Paris]",
+            "2025-04-18T01:53:39[America/New_York]",
+            "2025-04-18T05:53:39[UTC]",
+            "2025-04-18T07:53:39[!Europe/Paris]",
+            "2025-04-18T07:53:39[+02:00]",
+        ] {
+            let result = timestamp(&json!(zoned));
+            assert_eq!(result.value, Some(Timestamp { seconds: want }), "{zoned}");
+            assert!(result.findings.is_empty(), "{zoned}: {:?}", result.findings);
+        }
+        let paris = timestamp(&json!("2025-04-18T07:53:39[Europe/Paris]"));
+        assert!(
+            paris.steps[0].rule.contains("Europe/Paris"),
+            "{:?}",
+            paris.steps
+        );
+        for unknown in [
+            "2025-04-18T07:53:39[Mars/Olympus]",
+            "2025-04-18T07:53:39+02:00[Europe/Pariss]",
+        ] {
+            let result = timestamp(&json!(unknown));
+            assert_eq!(result.value, None, "{unknown}");
+            assert_eq!(result.findings[0].code, Code::EventTimeInvalid);
+            assert!(
+                result.findings[0]
+                    .message
+                    .contains("not in the time zone database"),
+                "{}",
+                result.findings[0].message
             );
         }
         let no_offset = timestamp(&json!("2025-04-18T05:53:39"));
