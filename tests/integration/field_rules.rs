@@ -375,3 +375,75 @@ fn a_zone_annotation_sets_the_local_time() {
     // The missing-time error is not added on top of the clear one.
     assert!(on(&unknown, Code::EventTimeMissing, "event_time").is_none());
 }
+
+// ---- 7: a *_sha256 source without a letter or digit holds no value ----
+
+#[test]
+fn a_blank_sha256_source_is_empty_not_an_error() {
+    for raw in ["  ", "+++"] {
+        let mut event = with("/user/email_sha256", json!(raw));
+        event["user"].as_object_mut().expect("user").remove("email");
+        event["context"]["device"]["ip"] = json!("203.0.113.7");
+        let inspection = inspect(&event);
+        assert_eq!(sent(&inspection, "user_data.em"), None, "{raw:?}");
+        let empty = on(&inspection, Code::NormalizeEmpty, "user_data.em").expect("normalize.empty");
+        assert!(
+            empty.message.starts_with(&format!("{raw:?}")),
+            "{}",
+            empty.message
+        );
+        assert!(on(&inspection, Code::HashInvalidPrehashed, "user_data.em").is_none());
+        assert!(!inspection.has_errors(), "{:?}", inspection.diagnostics);
+    }
+}
+
+// ---- 9: digest-looking ids ----
+
+#[test]
+fn hex_ids_and_zero_advertising_ids() {
+    // printf '%s' '0123456789ABCDEF0123456789ABCDEF' | sha256sum
+    let upper_id = "cd6c1f7d1dc6717d6371d2647910ca71ba3bf0b611083d322466b8843b4285b6";
+    // printf '%s' '0123456789abcdef0123456789abcdef' | sha256sum
+    let lower_id = "3eb1bd439947eb762998e566ccc2e099c791118b2f40579cc4f7da2b5061b7f9";
+    let hex = "0123456789ABCDEF0123456789ABCDEF";
+
+    let external = inspect(&with("/user/id", json!(hex)));
+    assert_eq!(
+        sent(&external, "user_data.external_id"),
+        Some(&json!([upper_id]))
+    );
+    assert!(on(&external, Code::HashWeakDigest, "user_data.external_id").is_none());
+    let maid = inspect(&with("/context/device/advertising_id", json!(hex)));
+    assert_eq!(
+        sent(&maid, "user_data.hashed_maids"),
+        Some(&json!([lower_id]))
+    );
+    assert!(on(&maid, Code::HashWeakDigest, "user_data.hashed_maids").is_none());
+
+    let sha1_length = inspect(&with(
+        "/user/id",
+        json!("0123456789abcdef0123456789abcdef01234567"),
+    ));
+    assert_eq!(sent(&sha1_length, "user_data.external_id"), None);
+    assert!(on(&sha1_length, Code::HashWeakDigest, "user_data.external_id").is_some());
+
+    for zero in [
+        "00000000000000000000000000000000",
+        "{00000000-0000-0000-0000-000000000000}",
+        "84e0c0eafaa95a34c293f278ac52e45ce537bab5e752a00e6959a13ae103b65a",
+        "12b9377cbe7e5c94e8a70d9d23929523d14afa954793130f8a3959c7b849aca8",
+    ] {
+        let mut event = with("/context/device/advertising_id", json!(zero));
+        event["user"] = json!({});
+        let inspection = inspect(&event);
+        assert_eq!(sent(&inspection, "user_data.hashed_maids"), None, "{zero}");
+        assert!(
+            on(&inspection, Code::MaidZero, "user_data.hashed_maids").is_some(),
+            "{zero}"
+        );
+        assert!(
+            on(&inspection, Code::IdentityMissing, "user_data").is_some(),
+            "{zero}"
+        );
+    }
+}
