@@ -253,6 +253,7 @@ impl<'a> Builder<'a> {
             options: normalize::Options {
                 default_phone_country: mapping.settings.default_phone_country.clone(),
                 strip_name_diacritics: mapping.settings.strip_name_diacritics,
+                now: Some(now),
             },
             now,
             values: Vec::new(),

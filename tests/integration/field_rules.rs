@@ -447,3 +447,25 @@ fn hex_ids_and_zero_advertising_ids() {
         );
     }
 }
+
+// ---- 8: birth dates after the clock; two-digit years with month names ----
+
+#[test]
+fn a_birth_date_after_the_clock_is_not_sent() {
+    for raw in ["2099-01-01", "2025-04-19"] {
+        let inspection = inspect(&with("/user/birthdate", json!(raw)));
+        assert_eq!(sent(&inspection, "user_data.db"), None, "{raw}");
+        assert!(on(&inspection, Code::BirthdateInvalid, "user_data.db").is_some());
+    }
+    let today = inspect(&with("/user/birthdate", json!("2025-04-18")));
+    // printf '%s' '20250418' | sha256sum
+    assert_eq!(
+        sent(&today, "user_data.db"),
+        Some(&json!([
+            "630f76e9bcbfd9b301ebbdf32f6a5346a1b34f846fc70185df4b0ba0f19f5f1b"
+        ]))
+    );
+    let short_year = inspect(&with("/user/birthdate", json!("17 Mar 85")));
+    assert_eq!(sent(&short_year, "user_data.db"), None);
+    assert!(on(&short_year, Code::BirthdateAmbiguous, "user_data.db").is_some());
+}

@@ -397,13 +397,15 @@ const GENDER_WORDS: &[(&str, &[&str])] = &[
 ///
 /// Read forms: `YYYY-MM-DD` (also with `/` or `.`, and with a time after it), `YYYYMMDD`,
 /// `DD/MM/YYYY` and `MM/DD/YYYY` (also with `-`), `DD.MM.YYYY` (dots are day-first, the
-/// European convention), `DDMMYYYY` / `MMDDYYYY`, and dates with an English, French, German,
-/// Spanish or Italian month name (`17 March 1985`, `March 17th, 1985`, `17-Mar-1985`).
+/// European convention), `DDMMYYYY` / `MMDDYYYY`, and dates with a month name or abbreviation
+/// in English, French, German, Spanish, Italian, Portuguese or Dutch (`17 March 1985`,
+/// `March 17th, 1985`, `17-Mar-1985`, `17 févr. 1985`, `17 de marzo de 1985`).
 /// Day/month order is decided only when it is certain: one of the two is above 12, or both
 /// are equal. Otherwise the date is ambiguous and dropped (`birthdate.ambiguous`), as are
-/// two-digit years. Impossible dates (`1985-02-30`) and years outside 1900–2100 are dropped
-/// with `birthdate.invalid`.
-pub fn birthdate(raw: &str) -> Normalized<String> {
+/// two-digit years, with or without a month name. Impossible dates (`1985-02-30`), years
+/// outside 1900–2100 and dates after `now` (the inspection clock, Unix seconds, when known)
+/// are dropped with `birthdate.invalid`.
+pub fn birthdate(raw: &str, now: Option<i64>) -> Normalized<String> {
     let mut steps = Vec::new();
     let trimmed = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
     if trimmed.is_empty() {
@@ -419,6 +421,25 @@ pub fn birthdate(raw: &str) -> Normalized<String> {
     }
 
     let value = format!("{year:04}{month:02}{day:02}");
+    let today = now
+        .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok())
+        .map(|instant| jiff::tz::TimeZone::UTC.to_datetime(instant).date());
+    if let Some(today) = today {
+        let today_text = format!("{:04}{:02}{:02}", today.year(), today.month(), today.day());
+        // Same width, all digits: comparing the texts compares the dates.
+        if value > today_text {
+            return Normalized::dropped(
+                steps,
+                Finding::new(
+                    Code::BirthdateInvalid,
+                    format!(
+                        "{trimmed:?} ({year:04}-{month:02}-{day:02}) is after the inspection date {today}; a birth date cannot be in the future, so it is not sent. Check the source field and its date order"
+                    ),
+                ),
+            );
+        }
+    }
+
     steps.push(Step::new(
         format!("read as {how}, written YYYYMMDD"),
         value.clone(),
@@ -452,8 +473,8 @@ fn check_date(text: &str, year: u32, month: u32, day: u32) -> Result<(), Finding
     Ok(())
 }
 
-// TODO(#3): a birth date after the inspection clock (`--now`) is impossible too; the
-// normalizer has no clock yet, so only years after 2100 are refused.
+/// Birth years pinspect accepts; dates after the inspection clock are refused too when the
+/// clock is known.
 const PLAUSIBLE_YEARS: std::ops::RangeInclusive<u32> = 1900..=2100;
 
 fn is_real_date(year: u32, month: u32, day: u32) -> bool {
@@ -513,7 +534,7 @@ fn read_date(text: &str) -> Result<DateParts, Finding> {
         }
     }
 
-    month_name_date(text).ok_or_else(invalid)
+    month_name_date(text).unwrap_or_else(|| Err(invalid()))
 }
 
 /// Decides between day-first and month-first; ambiguous when both readings are dates.
@@ -553,60 +574,107 @@ fn number(text: &str) -> Option<u32> {
     text.parse().ok()
 }
 
-/// `17 March 1985`, `March 17th, 1985`, `17 mars 1985`, `1er mai 1985`, `17-Mar-1985`.
-fn month_name_date(text: &str) -> Option<DateParts> {
+/// `17 March 1985`, `March 17th, 1985`, `17 mars 1985`, `1er mai 1985`, `17-Mar-1985`,
+/// `17 févr. 1985`, `17 de marzo de 1985`. `None` when the text is not a month-name date;
+/// `Some(Err)` for a month-name date with a two-digit year (`17 Mar 85`), whose century
+/// cannot be known.
+fn month_name_date(text: &str) -> Option<Result<DateParts, Finding>> {
+    // Words that join the parts in some languages: "17 de marzo de 1985", "the 17th of March".
+    const CONNECTORS: [&str; 9] = ["de", "del", "do", "da", "of", "the", "le", "den", "am"];
     let words: Vec<String> = text
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | '-' | '/' | '.'))
         .filter(|w| !w.is_empty())
         .map(fold)
+        .filter(|w| !CONNECTORS.contains(&w.as_str()))
         .collect();
     let [a, b, c] = words.as_slice() else {
         return None;
     };
-    let year = number(c).filter(|_| c.len() == 4)?;
     let day = |word: &str| {
         let digits = word.trim_end_matches(|ch: char| ch.is_alphabetic());
         let suffix = &word[digits.len()..];
-        ["", "st", "nd", "rd", "th", "er", "e"]
+        ["", "st", "nd", "rd", "th", "er", "e", "o"]
             .contains(&suffix)
-            .then(|| number(digits))
+            .then(|| number(digits).filter(|_| digits.len() <= 2))
             .flatten()
     };
-    if let Some(month) = month_number(a) {
-        return Some((year, month, day(b)?, "month name"));
+    let (month, day) = match (month_number(a), month_number(b)) {
+        (Some(month), _) => (month, day(b)?),
+        (None, Some(month)) => (month, day(a)?),
+        (None, None) => return None,
+    };
+    let year = number(c)?;
+    match c.len() {
+        4 => Some(Ok((year, month, day, "month name"))),
+        2 => Some(Err(Finding::new(
+            Code::BirthdateAmbiguous,
+            format!(
+                "{text:?} has a two-digit year; the century cannot be known (19{c} or 20{c}), so it is not sent. Use YYYY-MM-DD"
+            ),
+        ))),
+        _ => None,
     }
-    Some((year, month_number(b)?, day(a)?, "month name"))
 }
 
+/// The month of a folded month name or abbreviation in English, French, German, Spanish,
+/// Italian, Portuguese or Dutch.
 fn month_number(word: &str) -> Option<u32> {
     const MONTHS: [&[&str]; 12] = [
-        &["january", "jan", "janvier", "januar", "enero", "gennaio"],
         &[
-            "february", "feb", "fevrier", "februar", "febrero", "febbraio",
+            "january", "jan", "janvier", "janv", "januar", "janner", "enero", "ene", "gennaio",
+            "gen", "janeiro", "januari",
         ],
-        &["march", "mar", "mars", "marz", "marzo"],
-        &["april", "apr", "avril", "abril", "aprile"],
-        &["may", "mai", "mayo", "maggio"],
-        &["june", "jun", "juin", "juni", "junio", "giugno"],
-        &["july", "jul", "juillet", "juli", "julio", "luglio"],
-        &["august", "aug", "aout", "agosto"],
+        &[
+            "february",
+            "feb",
+            "febr",
+            "fevrier",
+            "fevr",
+            "fev",
+            "februar",
+            "febrero",
+            "febbraio",
+            "fevereiro",
+            "februari",
+        ],
+        &[
+            "march", "mar", "mars", "marz", "mrz", "marzo", "marco", "maart", "mrt",
+        ],
+        &["april", "apr", "avril", "avr", "abril", "abr", "aprile"],
+        &["may", "mai", "mayo", "maggio", "mag", "maio", "mei"],
+        &[
+            "june", "jun", "juin", "juni", "junio", "giugno", "giu", "junho",
+        ],
+        &[
+            "july", "jul", "juillet", "juil", "juli", "julio", "luglio", "lug", "julho",
+        ],
+        &["august", "aug", "aout", "agosto", "ago", "augustus"],
         &[
             "september",
             "sep",
             "sept",
             "septembre",
             "septiembre",
+            "setiembre",
             "settembre",
+            "set",
+            "setembro",
         ],
-        &["october", "oct", "octobre", "oktober", "octubre", "ottobre"],
-        &["november", "nov", "novembre", "noviembre"],
+        &[
+            "october", "oct", "octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro",
+            "out",
+        ],
+        &["november", "nov", "novembre", "noviembre", "novembro"],
         &[
             "december",
             "dec",
             "decembre",
             "dezember",
+            "dez",
             "diciembre",
             "dicembre",
+            "dic",
+            "dezembro",
         ],
     ];
     (1..=12)
@@ -1085,11 +1153,20 @@ mod tests {
             ("1er mai 1985", "19850501"),
             ("1985-3-7", "19850307"),
         ] {
-            assert_eq!(value(&birthdate(raw)), Some(want), "{raw}");
+            assert_eq!(value(&birthdate(raw, None)), Some(want), "{raw}");
         }
-        assert_eq!(code(&birthdate("04051985")), Some(Code::BirthdateAmbiguous));
-        assert_eq!(code(&birthdate("13/13/1985")), Some(Code::BirthdateInvalid));
-        assert_eq!(code(&birthdate("1850-01-01")), Some(Code::BirthdateInvalid));
+        assert_eq!(
+            code(&birthdate("04051985", None)),
+            Some(Code::BirthdateAmbiguous)
+        );
+        assert_eq!(
+            code(&birthdate("13/13/1985", None)),
+            Some(Code::BirthdateInvalid)
+        );
+        assert_eq!(
+            code(&birthdate("1850-01-01", None)),
+            Some(Code::BirthdateInvalid)
+        );
     }
 
     #[test]
@@ -1149,6 +1226,77 @@ mod tests {
     }
 
     #[test]
+    fn birth_dates_after_the_clock_are_invalid() {
+        // 2025-04-18T05:53:39Z
+        let now = Some(1_744_955_619);
+        for raw in ["2099-01-01", "2025-04-19", "19/04/2025", "1 May 2025"] {
+            let result = birthdate(raw, now);
+            assert_eq!(value(&result), None, "{raw}");
+            assert_eq!(code(&result), Some(Code::BirthdateInvalid), "{raw}");
+            assert!(
+                result.findings[0]
+                    .message
+                    .contains("after the inspection date")
+            );
+        }
+        assert_eq!(value(&birthdate("2025-04-18", now)), Some("20250418"));
+        assert_eq!(value(&birthdate("1985-03-17", now)), Some("19850317"));
+        // Without a clock, only years after 2100 are refused.
+        assert_eq!(value(&birthdate("2099-01-01", None)), Some("20990101"));
+        assert_eq!(
+            code(&birthdate("2101-01-01", None)),
+            Some(Code::BirthdateInvalid)
+        );
+    }
+
+    #[test]
+    fn month_name_dates_in_more_forms() {
+        for raw in [
+            "17 de marzo de 1985",
+            "17 de março de 1985",
+            "17 févr. 1985",
+            "17 fevr 1985",
+            "17 févr 1985",
+            "17. März 1985",
+            "17 mrt 1985",
+            "17 maart 1985",
+            "the 17th of March, 1985",
+            "17 marzo 1985",
+            "Mar. 17, 1985",
+        ] {
+            let want = if raw.contains("fév") || raw.contains("fevr") {
+                "19850217"
+            } else {
+                "19850317"
+            };
+            assert_eq!(value(&birthdate(raw, None)), Some(want), "{raw}");
+        }
+        for (raw, want) in [
+            ("3 janv. 1985", "19850103"),
+            ("3 juil. 1985", "19850703"),
+            ("3 août 1985", "19850803"),
+            ("3 Okt 1985", "19851003"),
+            ("3 dic 1985", "19851203"),
+            ("3 de outubro de 1985", "19851003"),
+            ("3 Jänner 1985", "19850103"),
+        ] {
+            assert_eq!(value(&birthdate(raw, None)), Some(want), "{raw}");
+        }
+        for raw in [
+            "17 Mar 85",
+            "March 17, 85",
+            "17-Mar-85",
+            "17 de marzo de 85",
+        ] {
+            assert_eq!(
+                code(&birthdate(raw, None)),
+                Some(Code::BirthdateAmbiguous),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
     fn birthdates() {
         for (raw, want) in [
             ("1985-03-17", "19850317"),
@@ -1163,15 +1311,21 @@ mod tests {
             ("17 mars 1985", "19850317"),
             ("05/05/1985", "19850505"),
         ] {
-            assert_eq!(value(&birthdate(raw)), Some(want), "{raw}");
+            assert_eq!(value(&birthdate(raw, None)), Some(want), "{raw}");
         }
         assert_eq!(
-            code(&birthdate("04/05/1985")),
+            code(&birthdate("04/05/1985", None)),
             Some(Code::BirthdateAmbiguous)
         );
-        assert_eq!(code(&birthdate("04/05/85")), Some(Code::BirthdateAmbiguous));
-        assert_eq!(code(&birthdate("1985-02-30")), Some(Code::BirthdateInvalid));
-        assert_eq!(code(&birthdate("soon")), Some(Code::BirthdateInvalid));
+        assert_eq!(
+            code(&birthdate("04/05/85", None)),
+            Some(Code::BirthdateAmbiguous)
+        );
+        assert_eq!(
+            code(&birthdate("1985-02-30", None)),
+            Some(Code::BirthdateInvalid)
+        );
+        assert_eq!(code(&birthdate("soon", None)), Some(Code::BirthdateInvalid));
     }
 
     #[test]

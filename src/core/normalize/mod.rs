@@ -110,6 +110,10 @@ pub struct Options {
 
     /// Strip diacritics from first and last names.
     pub strip_name_diacritics: bool,
+
+    /// The inspection clock (Unix seconds, `--now`), when known: a birth date after it is
+    /// impossible. `None` (the hash checker) only refuses years after 2100.
+    pub now: Option<i64>,
 }
 
 /// A hashed field's result: the normalized text (unless passed through) and the digest sent.
@@ -328,7 +332,7 @@ pub fn normalize_clear(field: HashedField, raw: &str, options: &Options) -> Norm
         HashedField::Em => email(raw),
         HashedField::Ph => phone(raw, options.default_phone_country.as_deref()),
         HashedField::Ge => gender(raw),
-        HashedField::Db => birthdate(raw),
+        HashedField::Db => birthdate(raw, options.now),
         HashedField::Fn | HashedField::Ln => name(raw, options.strip_name_diacritics),
         HashedField::Ct => city(raw),
         HashedField::St => state(raw),
