@@ -91,8 +91,11 @@ pub struct TraceEntry {
     pub sent: Option<Value>,
 
     /// Hashed fields only: what common mistakes (the `+` kept, no lower-casing, NFD, MD5 …)
-    /// would have sent instead, so a user can recognize what their current setup sends.
-    /// Empty (and left out of the JSON) for other fields and for pre-hashed values.
+    /// would have sent instead, so a user can recognize what their current setup sends; for
+    /// a value pinspect drops because it cannot decide (a national phone without a country,
+    /// an ambiguous date), what hashing the raw value sends. Empty (and left out of the JSON)
+    /// for other fields, for pre-hashed values and digests, and for values with nothing to
+    /// hash.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mistakes: Vec<Variant>,
 }
@@ -777,6 +780,14 @@ impl<'a> Builder<'a> {
                     .into_iter()
                     .map(|step| Step::new(format!("{prefix}{}", step.rule), step.value)),
             );
+            if result.value.is_none() {
+                // Dropped: what a setup that hashes the raw value anyway would send.
+                mistakes.extend(hashcheck::dropped_variants(
+                    Some(field),
+                    &text,
+                    &result.findings,
+                ));
+            }
             findings.extend(result.findings);
             if let Some(value) = result.value {
                 if let Some(clear) = &value.normalized {
