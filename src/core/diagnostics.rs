@@ -129,6 +129,7 @@ codes! {
     NumberNegative => ("number.negative", Warning, "A value or price is negative."),
     ValueWrongType => ("value.wrong_type", Warning, "The source holds a list or object where Pinterest wants a single value, or a boolean where it wants personal data; not sent."),
     IntegerInvalid => ("integer.invalid", Error, "A quantity or count is not a whole number."),
+    QuantityNotPositive => ("quantity.not_positive", Warning, "An item quantity is zero or negative; it is sent, but a bought item has at least one unit."),
     ValueMismatch => ("value.mismatch", Warning, "value differs from the sum of item_price times quantity."),
     ValueZeroCheckout => ("value.zero_checkout", Warning, "A checkout with value 0 reports no revenue."),
     NumItemsLines => ("num_items.lines", Warning, "num_items counts item lines while the quantities add up to more."),

@@ -675,7 +675,21 @@ impl<'a> Builder<'a> {
                 }
                 converted
             }
-            FieldKind::Integer => from_normalized(normalize::integer(raw), Value::from),
+            FieldKind::Integer => {
+                let result = normalize::integer(raw);
+                let not_positive = result.value.filter(|quantity| *quantity <= 0);
+                let mut converted = from_normalized(result, Value::from);
+                if spec.item_key() == Some("quantity")
+                    && let Some(quantity) = not_positive
+                {
+                    let what = if quantity == 0 { "zero" } else { "negative" };
+                    converted.findings.push(normalize::Finding::new(
+                        Code::QuantityNotPositive,
+                        format!("the quantity is {quantity} ({what}); an item line that was bought has at least one unit, so Pinterest's item counts and value checks will be off. Check the source (a return or a removed line should not be in a conversion)"),
+                    ));
+                }
+                converted
+            }
             FieldKind::Boolean => from_normalized(normalize::boolean(raw), Value::Bool),
             FieldKind::Decimal => from_normalized(normalize::decimal(raw), Value::String),
             FieldKind::Timestamp => {

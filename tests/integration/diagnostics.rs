@@ -249,6 +249,10 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
             one("/items/0/quantity", json!(1.5)),
             Some("custom_data.contents[0].quantity"),
         ),
+        Code::QuantityNotPositive => (
+            one("/items/0/quantity", json!(0)),
+            Some("custom_data.contents[0].quantity"),
+        ),
         Code::ValueMismatch => (one("/value", json!("99.00")), Some("custom_data.value")),
         Code::ValueZeroCheckout => {
             let mut event = with("/value", Some(json!(0)));

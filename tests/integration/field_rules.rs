@@ -469,3 +469,144 @@ fn a_birth_date_after_the_clock_is_not_sent() {
     assert_eq!(sent(&short_year, "user_data.db"), None);
     assert!(on(&short_year, Code::BirthdateAmbiguous, "user_data.db").is_some());
 }
+
+// ---- 13: the smaller gaps ----
+
+#[test]
+fn more_gender_words() {
+    // printf '%s' 'f' | sha256sum, 'm', 'n'
+    let f = "252f10c83610ebca1a059c0bae8255eba2f95be4d1d7bcfa89d7248a82d9f111";
+    let m = "62c66a7a5dd70c3146618063c344e531e6d4b59e379808443ce962b3abd63c5a";
+    let n = "1b16b1df538ba12dc3f97edbb85caa7050d46c148134290feba80f8236c83db9";
+    for (word, want) in [
+        ("feminina", f),
+        ("masculina", m),
+        ("niebinarny", n),
+        ("nicht-binär", n),
+        ("femminile", f),
+        ("non-binair", n),
+        ("Żeńska", f),
+    ] {
+        let inspection = inspect(&with("/user/gender", json!(word)));
+        assert_eq!(
+            sent(&inspection, "user_data.ge"),
+            Some(&json!([want])),
+            "{word}"
+        );
+    }
+}
+
+#[test]
+fn more_birth_date_forms() {
+    // printf '%s' '19850317' | sha256sum
+    let want = "dafb12289e6db8cd3c55331ab73fcf883e0dfe4266eef50ce9edfc2ea83b6a9a";
+    for raw in [
+        "17 de marzo de 1985",
+        "17 de março de 1985",
+        "17. März 1985",
+    ] {
+        let inspection = inspect(&with("/user/birthdate", json!(raw)));
+        assert_eq!(
+            sent(&inspection, "user_data.db"),
+            Some(&json!([want])),
+            "{raw}"
+        );
+    }
+    // printf '%s' '19850217' | sha256sum
+    let february = "705c8cf13a9409bebffa948abcf12252550ede31999dd90105a7dc2e29867650";
+    for raw in ["17 févr. 1985", "17 fevr 1985"] {
+        let inspection = inspect(&with("/user/birthdate", json!(raw)));
+        assert_eq!(
+            sent(&inspection, "user_data.db"),
+            Some(&json!([february])),
+            "{raw}"
+        );
+    }
+}
+
+#[test]
+fn ambiguous_and_everyday_country_names() {
+    for (raw, candidates) in [("Korea", ["(kr)", "(kp)"]), ("Congo", ["(cg)", "(cd)"])] {
+        let inspection = inspect(&with("/user/country", json!(raw)));
+        assert_eq!(sent(&inspection, "user_data.country"), None, "{raw}");
+        let message = &on(&inspection, Code::CountryUnknown, "user_data.country")
+            .expect("country.unknown")
+            .message;
+        assert!(candidates.iter().all(|c| message.contains(c)), "{message}");
+    }
+    // printf '%s' 'kr' | sha256sum, 'cd', 'ae'
+    for (raw, want) in [
+        (
+            "South Korea",
+            "d5647005d31dcbb66ff531c5e097544a03558bc538b9c65ee2539594886ffbc0",
+        ),
+        (
+            "Republic of Korea",
+            "d5647005d31dcbb66ff531c5e097544a03558bc538b9c65ee2539594886ffbc0",
+        ),
+        (
+            "DRC",
+            "21e721c35a5823fdb452fa2f9f0a612c74fb952e06927489c6b27a43b817bed4",
+        ),
+        (
+            "DR Congo",
+            "21e721c35a5823fdb452fa2f9f0a612c74fb952e06927489c6b27a43b817bed4",
+        ),
+        (
+            "UAE",
+            "f9a00f43e97e3966bb846e76b6795e11512c3bbfa787e6b70e0310c7b9346b98",
+        ),
+    ] {
+        let inspection = inspect(&with("/user/country", json!(raw)));
+        assert_eq!(
+            sent(&inspection, "user_data.country"),
+            Some(&json!([want])),
+            "{raw}"
+        );
+    }
+}
+
+#[test]
+fn a_zero_or_negative_quantity_is_warned() {
+    for quantity in [0, -2] {
+        let mut event = with("/event_name", json!("purchase"));
+        event["items"] = json!([{"id": "A", "quantity": quantity, "product": {"price": "10.00"}}]);
+        let inspection = inspect(&event);
+        assert_eq!(
+            sent(&inspection, "custom_data.contents[0].quantity"),
+            Some(&json!(quantity))
+        );
+        assert!(
+            on(
+                &inspection,
+                Code::QuantityNotPositive,
+                "custom_data.contents[0].quantity"
+            )
+            .is_some(),
+            "{quantity}"
+        );
+    }
+    let mut one = with("/event_name", json!("purchase"));
+    one["items"] = json!([{"id": "A", "quantity": 1, "product": {"price": "10.00"}}]);
+    assert!(
+        !inspect(&one)
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::QuantityNotPositive)
+    );
+}
+
+#[test]
+fn hidden_e_mails_in_urls_are_flagged() {
+    for url in [
+        "https://shop.example/thanks?u=jane.doe%2540example.com",
+        "https://jane.doe@example.com@shop.example/thanks",
+        "https://jane.doe%40example.com:pw@shop.example/",
+    ] {
+        let inspection = inspect(&with("/context/page", json!({"url": url})));
+        assert!(
+            on(&inspection, Code::PiiClearText, "event_source_url").is_some(),
+            "{url}"
+        );
+    }
+}

@@ -315,80 +315,155 @@ fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Gender words, folded (lower-case, no diacritics, spaces or punctuation), by language:
+/// English, French, German, Spanish, Italian, Portuguese, Dutch, Polish. Single letters are
+/// the ones forms use: F/M (most), W (German weiblich), H (French homme), V (Dutch vrouw),
+/// K (Polish kobieta), D and X (German divers, non-binary).
 const GENDER_WORDS: &[(&str, &[&str])] = &[
     (
         "f",
         &[
+            // English
             "f",
             "female",
             "woman",
             "women",
             "girl",
-            "w",
-            "femme",
-            "feminin",
             "feminine",
-            "madame",
-            "mme",
+            "lady",
             "mrs",
             "ms",
             "miss",
+            // French
+            "femme",
+            "feminin",
+            "madame",
+            "mme",
+            "mademoiselle",
+            "mlle",
+            // German
+            "w",
             "frau",
             "weiblich",
+            "weibl",
+            // Spanish
             "mujer",
             "femenino",
             "femenina",
+            "senora",
+            "sra",
+            "senorita",
+            "srta",
+            // Italian
             "donna",
             "femmina",
-            "vrouw",
-            "vrouwelijk",
+            "femminile",
+            "signora",
+            "sigra",
+            // Portuguese
             "mulher",
             "feminino",
+            "feminina",
+            "senhora",
+            // Dutch
+            "v",
+            "vrouw",
+            "vrouwelijk",
+            "mevrouw",
+            "mevr",
+            // Polish
+            "k",
             "kobieta",
+            "zenski",
+            "zenska",
+            "pani",
         ],
     ),
     (
         "m",
         &[
+            // English
             "m",
             "male",
             "man",
             "men",
             "boy",
+            "masculine",
+            "mr",
+            // French
+            "h",
             "homme",
             "masculin",
             "monsieur",
-            "mr",
+            // German
             "herr",
             "mann",
             "mannlich",
+            "maennlich",
+            "mannl",
+            // Spanish
             "hombre",
             "masculino",
+            "masculina",
+            "varon",
+            "senor",
+            "sr",
+            // Italian
             "uomo",
             "maschio",
             "maschile",
-            "mannelijk",
+            "signore",
+            "sig",
+            // Portuguese
             "homem",
+            "senhor",
+            // Dutch
+            "mannelijk",
+            "meneer",
+            "dhr",
+            // Polish
             "mezczyzna",
+            "meski",
+            "meska",
+            "pan",
         ],
     ),
     (
         "n",
         &[
+            // English
             "n",
+            "x",
+            "mx",
             "nonbinary",
             "nb",
             "enby",
-            "x",
-            "divers",
-            "diverse",
-            "nonbinaire",
-            "nobinario",
-            "nonbinario",
-            "naobinario",
             "genderqueer",
             "genderfluid",
             "agender",
+            // French
+            "nonbinaire",
+            // German
+            "d",
+            "divers",
+            "diverse",
+            "nichtbinar",
+            "nichtbinaer",
+            // Spanish
+            "nobinario",
+            "nobinaria",
+            // Italian
+            "nonbinario",
+            "nonbinaria",
+            // Portuguese
+            "naobinario",
+            "naobinaria",
+            // Dutch
+            "nonbinair",
+            // Polish
+            "niebinarny",
+            "niebinarna",
+            "niebinarne",
         ],
     ),
 ];
@@ -883,6 +958,9 @@ pub fn zip(raw: &str) -> Normalized<String> {
 }
 
 /// Country → ISO 3166-1 alpha-2, lower case, from alpha-2, alpha-3 or an English name.
+///
+/// A name that fits two countries (`Korea`, `Congo`, `Virgin Islands`) is not guessed: it is
+/// `country.unknown`, and the message names both candidates.
 pub fn country(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let trimmed = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
@@ -890,12 +968,33 @@ pub fn country(raw: &str) -> Normalized<String> {
         return Normalized::ok(String::new(), steps);
     }
     let upper = trimmed.to_ascii_uppercase();
-    let found = match upper.len() {
+    let by_code = match upper.len() {
         2 => rust_iso3166::from_alpha2(&upper).map(|c| (c, "alpha-2")),
         3 => rust_iso3166::from_alpha3(&upper).map(|c| (c, "alpha-3 → alpha-2")),
         _ => None,
-    }
-    .or_else(|| country_by_name(&trimmed).map(|c| (c, "country name → alpha-2")));
+    };
+    let found = match by_code {
+        Some(found) => Some(found),
+        None => match country_by_name(&trimmed) {
+            Ok(found) => found.map(|c| (c, "country name → alpha-2")),
+            Err(candidates) => {
+                let named: Vec<String> = candidates
+                    .iter()
+                    .map(|c| format!("{} ({})", c.name, c.alpha2.to_ascii_lowercase()))
+                    .collect();
+                return Normalized::dropped(
+                    steps,
+                    Finding::new(
+                        Code::CountryUnknown,
+                        format!(
+                            "{trimmed:?} names more than one country: {}; not sent rather than guessed. Send the ISO 3166-1 code or the full name",
+                            named.join(" or ")
+                        ),
+                    ),
+                );
+            }
+        },
+    };
 
     match found {
         Some((code, how)) => {
@@ -915,23 +1014,58 @@ pub fn country(raw: &str) -> Normalized<String> {
     }
 }
 
-fn country_by_name(name: &str) -> Option<rust_iso3166::CountryCode> {
+/// Names that fit two countries; never guessed.
+const AMBIGUOUS_COUNTRIES: &[(&str, [&str; 2])] = &[
+    ("Korea", ["KR", "KP"]),
+    ("Congo", ["CG", "CD"]),
+    ("Virgin Islands", ["VG", "VI"]),
+];
+
+/// The country a name means: `Ok(None)` when no country has that name, `Err` with the
+/// candidates when several do.
+fn country_by_name(
+    name: &str,
+) -> Result<Option<rust_iso3166::CountryCode>, Vec<rust_iso3166::CountryCode>> {
     let key = fold(name);
-    if let Some((_, alpha2)) = COUNTRY_ALIASES.iter().find(|(alias, _)| fold(alias) == key) {
-        return rust_iso3166::from_alpha2(alpha2);
+    if let Some((_, codes)) = AMBIGUOUS_COUNTRIES
+        .iter()
+        .find(|(ambiguous, _)| fold(ambiguous) == key)
+    {
+        return Err(codes
+            .iter()
+            .filter_map(|code| rust_iso3166::from_alpha2(code))
+            .collect());
     }
-    rust_iso3166::ALL.iter().copied().find(|country| {
-        // "Korea (Republic of)" is matched by "Korea, Republic of" and by the full name.
-        let full = fold(country.name);
-        let short = fold(
-            country
-                .name
-                .split(['(', ','])
-                .next()
-                .unwrap_or(country.name),
-        );
-        full == key || (short == key && short.len() > 3)
-    })
+    if let Some((_, alpha2)) = COUNTRY_ALIASES.iter().find(|(alias, _)| fold(alias) == key) {
+        return Ok(rust_iso3166::from_alpha2(alpha2));
+    }
+    if let Some(exact) = rust_iso3166::ALL
+        .iter()
+        .copied()
+        .find(|country| fold(country.name) == key)
+    {
+        return Ok(Some(exact));
+    }
+    // "Bolivia" for "Bolivia (Plurinational State of)", "Korea, Republic of" style names.
+    let by_short: Vec<rust_iso3166::CountryCode> = rust_iso3166::ALL
+        .iter()
+        .copied()
+        .filter(|country| {
+            let short = fold(
+                country
+                    .name
+                    .split(['(', ','])
+                    .next()
+                    .unwrap_or(country.name),
+            );
+            short == key && short.len() > 3
+        })
+        .collect();
+    match by_short.as_slice() {
+        [] => Ok(None),
+        [only] => Ok(Some(*only)),
+        _ => Err(by_short),
+    }
 }
 
 /// Everyday names the ISO short names do not cover.
@@ -952,8 +1086,42 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
     ("Northern Ireland", "GB"),
     ("Russia", "RU"),
     ("South Korea", "KR"),
-    ("Korea", "KR"),
+    ("Korea, South", "KR"),
+    ("Republic of Korea", "KR"),
+    ("Korea, Republic of", "KR"),
     ("North Korea", "KP"),
+    ("Korea, North", "KP"),
+    ("DPRK", "KP"),
+    ("DR Congo", "CD"),
+    ("D.R. Congo", "CD"),
+    ("DRC", "CD"),
+    ("Democratic Republic of the Congo", "CD"),
+    ("Democratic Republic of Congo", "CD"),
+    ("Congo, Democratic Republic of the", "CD"),
+    ("Congo-Kinshasa", "CD"),
+    ("Republic of the Congo", "CG"),
+    ("Republic of Congo", "CG"),
+    ("Congo, Republic of the", "CG"),
+    ("Congo-Brazzaville", "CG"),
+    ("UAE", "AE"),
+    ("U.A.E.", "AE"),
+    ("Emirates", "AE"),
+    ("Côte d'Ivoire", "CI"),
+    ("Cote d'Ivoire", "CI"),
+    ("Burma", "MM"),
+    ("Swaziland", "SZ"),
+    ("East Timor", "TL"),
+    ("Cape Verde", "CV"),
+    ("Brunei", "BN"),
+    ("Macau", "MO"),
+    ("Vatican City", "VA"),
+    ("The Gambia", "GM"),
+    ("The Bahamas", "BS"),
+    ("Bosnia", "BA"),
+    ("Slovak Republic", "SK"),
+    ("British Virgin Islands", "VG"),
+    ("US Virgin Islands", "VI"),
+    ("U.S. Virgin Islands", "VI"),
     ("Vietnam", "VN"),
     ("Iran", "IR"),
     ("Syria", "SY"),
@@ -1219,6 +1387,22 @@ mod tests {
             ("Hombre", "m"),
             ("non-binary", "n"),
             ("Non binaire", "n"),
+            ("feminina", "f"),
+            ("masculina", "m"),
+            ("niebinarny", "n"),
+            ("nicht-binär", "n"),
+            ("Nicht binär", "n"),
+            ("femminile", "f"),
+            ("non-binair", "n"),
+            ("Mężczyzna", "m"),
+            ("Żeński", "f"),
+            ("męski", "m"),
+            ("não-binária", "n"),
+            ("Mademoiselle", "f"),
+            ("H", "m"),
+            ("masculine", "m"),
+            ("Señora", "f"),
+            ("Varón", "m"),
         ] {
             assert_eq!(value(&gender(raw)), Some(want), "{raw}");
         }
@@ -1326,6 +1510,41 @@ mod tests {
             Some(Code::BirthdateInvalid)
         );
         assert_eq!(code(&birthdate("soon", None)), Some(Code::BirthdateInvalid));
+    }
+
+    #[test]
+    fn ambiguous_country_names_are_not_guessed() {
+        for (raw, codes) in [
+            ("Korea", ["(kr)", "(kp)"]),
+            ("congo", ["(cg)", "(cd)"]),
+            ("Virgin Islands", ["(vg)", "(vi)"]),
+        ] {
+            let result = country(raw);
+            assert_eq!(value(&result), None, "{raw}");
+            assert_eq!(code(&result), Some(Code::CountryUnknown), "{raw}");
+            let message = &result.findings[0].message;
+            assert!(codes.iter().all(|c| message.contains(c)), "{message}");
+            assert!(message.contains("more than one country"), "{message}");
+        }
+        for (raw, want) in [
+            ("UAE", "ae"),
+            ("United Arab Emirates", "ae"),
+            ("Republic of Korea", "kr"),
+            ("South Korea", "kr"),
+            ("North Korea", "kp"),
+            ("Korea, Republic of", "kr"),
+            ("DR Congo", "cd"),
+            ("DRC", "cd"),
+            ("Democratic Republic of the Congo", "cd"),
+            ("Republic of the Congo", "cg"),
+            ("Ivory Coast", "ci"),
+            ("Côte d'Ivoire", "ci"),
+            ("Cote d’Ivoire", "ci"),
+            ("Burma", "mm"),
+            ("Bolivia", "bo"),
+        ] {
+            assert_eq!(value(&country(raw)), Some(want), "{raw}");
+        }
     }
 
     #[test]

@@ -1013,14 +1013,10 @@ pub fn derive_action_source(event: &Value) -> (String, String) {
 /// number (also URL-encoded), or a URL query parameter named like personal data (`email`,
 /// `phone`, `firstname`, `zip`, …) with a value. Returns what was found, for the message.
 pub fn personal_data_in(text: &str) -> Option<String> {
-    let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
-    let decoded = decoded.replace('+', " +");
+    let decoded = fully_decoded(text).replace('+', " +");
     let is_separator = |c: char| c.is_whitespace() || "&?=/;,\"'<>()[]{}|#".contains(c);
 
-    if decoded
-        .split(is_separator)
-        .any(|token| looks_like_email(token.trim_matches('.')))
-    {
+    if decoded.split(is_separator).any(contains_email) {
         return Some("an e-mail address".to_owned());
     }
 
@@ -1045,6 +1041,40 @@ pub fn personal_data_in(text: &str) -> Option<String> {
 
     personal_query_parameter(text)
         .map(|name| format!("the query parameter {name:?}, which carries personal data"))
+}
+
+/// `text` percent-decoded until nothing changes (at most three times): `%2540` is an `@`
+/// encoded twice, as happens when a URL is put into another URL's query.
+fn fully_decoded(text: &str) -> String {
+    let mut decoded = text.to_owned();
+    for _ in 0..3 {
+        let next = percent_encoding::percent_decode_str(&decoded)
+            .decode_utf8_lossy()
+            .into_owned();
+        if next == decoded {
+            break;
+        }
+        decoded = next;
+    }
+    decoded
+}
+
+/// Whether a token holds an e-mail address around one of its `@`: the address may be glued
+/// to a URL's userinfo (`jane.doe@example.com@shop.example`, `jane.doe@example.com:pw@host`),
+/// so each `@` is checked with the text up to the neighbouring `@` or `:`.
+fn contains_email(token: &str) -> bool {
+    let stop = |c: char| c == '@' || c == ':';
+    token.match_indices('@').any(|(at, _)| {
+        let before = &token[..at];
+        let after = &token[at + 1..];
+        let local = before.rsplit(stop).next().unwrap_or(before);
+        let domain = after.split(stop).next().unwrap_or(after);
+        looks_like_email(&format!(
+            "{}@{}",
+            local.trim_matches('.'),
+            domain.trim_matches('.')
+        ))
+    })
 }
 
 /// Query parameter names that carry personal data, compared without case, `-` or `_`.
@@ -1516,6 +1546,21 @@ mod tests {
             personal_data_in("https://x.io/c?Last_Name=Doe&tel=0655501234")
                 .is_some_and(|what| what.contains("Last_Name"))
         );
+        for hidden in [
+            "https://x.io/a?next=%2Fthanks%3Fu%3Djane.doe%2540example.com",
+            "https://x.io/a?u=jane.doe%252540example.com",
+            "https://jane.doe@example.com@shop.example/thanks",
+            "https://jane.doe%40example.com:secret@shop.example/",
+            "https://jane.doe@example.com:secret@shop.example/",
+        ] {
+            assert_eq!(
+                personal_data_in(hidden).as_deref(),
+                Some("an e-mail address"),
+                "{hidden}"
+            );
+        }
+        assert_eq!(personal_data_in("https://medium.com/@shop/post-1"), None);
+        assert_eq!(personal_data_in("https://x.io/100%25-cotton"), None);
         assert_eq!(personal_data_in("https://x.io/c?email=&ref=1"), None);
         assert_eq!(personal_data_in("https://x.io/p/42?utm_source=pin"), None);
         assert_eq!(personal_data_in("summer dresses"), None);
