@@ -53,16 +53,32 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
         },
     };
 
-    let (unlabelled, removed) = remove_labels(&trimmed);
-    let trimmed = if removed.is_empty() {
+    let unlabelled = remove_labels(&trimmed);
+    let quoted = |words: &[String]| {
+        words
+            .iter()
+            .map(|word| format!("{word:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut what = Vec::new();
+    if !unlabelled.removed.is_empty() {
+        what.push(format!(
+            "remove label words {}",
+            quoted(&unlabelled.removed)
+        ));
+    }
+    if !unlabelled.rewritten.is_empty() {
+        what.push(format!(
+            "extension word {} read as ext",
+            quoted(&unlabelled.rewritten)
+        ));
+    }
+    let trimmed = if what.is_empty() {
         trimmed
     } else {
-        let quoted: Vec<String> = removed.iter().map(|word| format!("{word:?}")).collect();
-        steps.push(Step::new(
-            format!("remove label words {}", quoted.join(", ")),
-            unlabelled.clone(),
-        ));
-        unlabelled
+        steps.push(Step::new(what.join("; "), unlabelled.text.clone()));
+        unlabelled.text
     };
 
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
@@ -140,8 +156,8 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
 /// E.164 numbers have at most 15 digits, country code included.
 const MAX_E164_DIGITS: usize = 15;
 
-/// Words that introduce an extension; kept when digits follow, because libphonenumber reads
-/// them (and leaves the extension out of E.164).
+/// Words that introduce an extension and that libphonenumber reads (it leaves the extension
+/// out of E.164); kept when digits follow.
 const EXTENSION_MARKERS: [&str; 8] = [
     "ext",
     "extn",
@@ -153,11 +169,38 @@ const EXTENSION_MARKERS: [&str; 8] = [
     "int",
 ];
 
+/// Extension words of other languages, which the parser does not know: written `ext` when
+/// digits follow (French poste, German Durchwahl, Italian/Spanish interno, Portuguese ramal,
+/// Dutch toestel, Polish wewnętrzny).
+const OTHER_EXTENSION_MARKERS: [&str; 8] = [
+    "poste",
+    "durchwahl",
+    "dw",
+    "interno",
+    "ramal",
+    "toestel",
+    "tst",
+    "wew",
+];
+
+/// What [`remove_labels`] did.
+struct Unlabelled {
+    /// The text without label words.
+    text: String,
+
+    /// The label words removed.
+    removed: Vec<String>,
+
+    /// Extension words the parser does not know, written `ext`.
+    rewritten: Vec<String>,
+}
+
 /// Removes label words: every run of letters except an extension marker followed by digits.
-/// Brackets left empty and doubled spaces are tidied. Returns the text and the removed words.
-fn remove_labels(text: &str) -> (String, Vec<String>) {
+/// Brackets left empty and doubled spaces are tidied.
+fn remove_labels(text: &str) -> Unlabelled {
     let mut kept = String::with_capacity(text.len());
     let mut removed = Vec::new();
+    let mut rewritten = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find(char::is_alphabetic) {
         kept.push_str(&rest[..start]);
@@ -169,8 +212,12 @@ fn remove_labels(text: &str) -> (String, Vec<String>) {
         let digits_follow = after
             .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':' | '-'))
             .starts_with(|c: char| c.is_ascii_digit());
-        if digits_follow && EXTENSION_MARKERS.contains(&word.to_lowercase().as_str()) {
+        let lower = word.to_lowercase();
+        if digits_follow && EXTENSION_MARKERS.contains(&lower.as_str()) {
             kept.push_str(word);
+        } else if digits_follow && OTHER_EXTENSION_MARKERS.contains(&lower.as_str()) {
+            kept.push_str("ext");
+            rewritten.push(word.to_owned());
         } else {
             removed.push(word.to_owned());
         }
@@ -178,7 +225,11 @@ fn remove_labels(text: &str) -> (String, Vec<String>) {
     }
     kept.push_str(rest);
     if removed.is_empty() {
-        return (kept, removed);
+        return Unlabelled {
+            text: kept,
+            removed,
+            rewritten,
+        };
     }
 
     // "(mobile)" leaves "()"; "Tél :" leaves ":". Tidy what the words leave behind.
@@ -195,7 +246,11 @@ fn remove_labels(text: &str) -> (String, Vec<String>) {
         })
         .collect::<Vec<_>>()
         .join(" ");
-    (tidy, removed)
+    Unlabelled {
+        text: tidy,
+        removed,
+        rewritten,
+    }
 }
 
 /// Separators between the digits of a phone number.
@@ -1294,6 +1349,21 @@ mod tests {
                     .steps
                     .iter()
                     .any(|s| s.rule.starts_with("remove label"))
+            );
+        }
+        // Extension words the parser does not know are written `ext`.
+        for raw in ["+33 1 23 45 67 89 poste 12", "+49 30 1234567 Durchwahl 12"] {
+            let result = phone(raw, None);
+            let want = if raw.starts_with("+33") {
+                "33123456789"
+            } else {
+                "49301234567"
+            };
+            assert_eq!(value(&result), Some(want), "{raw}");
+            assert!(
+                result.steps.iter().any(|s| s.rule.contains("read as ext")),
+                "{raw}: {:?}",
+                result.steps
             );
         }
         // National numbers with a label still need the default country.
