@@ -76,6 +76,7 @@ pub fn hash(args: &HashArgs) -> u8 {
     let options = Options {
         default_phone_country,
         strip_name_diacritics: args.strip_name_diacritics,
+        now: None,
     };
 
     let result = match hashcheck::check(field, &args.value, args.expect.as_deref(), &options) {

@@ -746,7 +746,11 @@ pub fn check_constant(mapping: &Mapping, field: &str, value: &Value) -> Result<V
         spec.path.clone()
     };
 
-    let inspection = inspect::inspect(&SourceEvent::new("constant", 0, body), 0, &probe, 0);
+    // The constant is checked without a clock: what depends on when events are checked (the
+    // time window, a birth date after today) is left to `check`. The latest possible clock
+    // puts every birth date in the past and makes every event time too old, which is filtered
+    // out below.
+    let inspection = inspect::inspect(&SourceEvent::new("constant", 0, body), 0, &probe, i64::MAX);
     let sent = inspection
         .trace
         .iter()
@@ -777,7 +781,8 @@ pub fn check_constant(mapping: &Mapping, field: &str, value: &Value) -> Result<V
                 problems.join("; ")
             };
             Err(format!(
-                "{{\"const\": {value}}} cannot fill {path}: {why} (a constant for {path} is {})",
+                "{{\"const\": {}}} cannot fill {path}: {why} (a constant for {path} is {})",
+                super::schema::excerpt(value),
                 constant_example(spec.kind),
                 path = spec.path,
             ))
@@ -1299,6 +1304,29 @@ mod tests {
             Ok(json!(false))
         );
         assert!(check_constant(&mapping, "user_data.emial", &json!("x")).is_err());
+        // printf '%s' '19850317' | sha256sum
+        assert_eq!(
+            check_constant(&mapping, "user_data.db", &json!("1985-03-17")),
+            Ok(json!([
+                "dafb12289e6db8cd3c55331ab73fcf883e0dfe4266eef50ce9edfc2ea83b6a9a"
+            ]))
+        );
+        assert!(check_constant(&mapping, "event_time", &json!(1_700_000_000)).is_ok());
+    }
+
+    #[test]
+    fn a_long_constant_is_quoted_once_and_cut() {
+        let long = "x".repeat(300);
+        let message =
+            check_constant(&Mapping::default(), "app_info.app_name", &json!(long)).unwrap_err();
+        assert_eq!(message.matches("app_info.app_name").count(), 2, "{message}");
+        assert!(
+            message.contains("cannot fill app_info.app_name: \""),
+            "{message}"
+        );
+        assert!(message.contains("longer than 200 characters"), "{message}");
+        assert!(!message.contains(&"x".repeat(61)), "{message}");
+        assert!(message.contains("(300 characters)"), "{message}");
     }
 
     #[test]

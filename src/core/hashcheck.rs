@@ -13,6 +13,7 @@
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization as _;
 
+use super::diagnostics::Code;
 use super::fields::HashedField;
 use super::hash::{md5_hex, sha1_hex, sha256_hex};
 use super::normalize::{self, EMPTY_SHA256, Finding, Options, Step};
@@ -233,6 +234,119 @@ pub fn variants(field: Option<HashedField>, raw: &str, normalized: &str) -> Vec<
     candidates
 }
 
+/// The common mistakes for a value pinspect does not send because its normalization cannot
+/// decide (a national phone number without a country, a gender word it does not know, an
+/// ambiguous date): what a setup that hashes it anyway sends. Empty when the value was dropped
+/// for another reason (a digest, an all-zero advertising id, nothing to hash), where hashing
+/// the raw value is not a mistake anybody makes.
+pub fn dropped_variants(
+    field: Option<HashedField>,
+    raw: &str,
+    findings: &[Finding],
+) -> Vec<Variant> {
+    let not_a_clear_value = findings.iter().any(|finding| {
+        matches!(
+            finding.code,
+            Code::HashPrehashed
+                | Code::HashWeakDigest
+                | Code::HashInvalidPrehashed
+                | Code::MaidZero
+                | Code::NormalizeEmpty
+                | Code::ValueWrongType
+        )
+    });
+    if not_a_clear_value || !raw.chars().any(char::is_alphanumeric) {
+        return Vec::new();
+    }
+
+    let trimmed = raw.trim();
+    let mut candidates = vec![Variant::new(
+        "not_normalized",
+        "the raw value hashed as received, without normalization",
+        raw.to_owned(),
+    )];
+    candidates.push(Variant::new(
+        "trimmed_only",
+        "trimmed but not otherwise normalized",
+        trimmed.to_owned(),
+    ));
+    candidates.push(Variant::new(
+        "lower_cased",
+        "trimmed and lower-cased",
+        trimmed.to_lowercase(),
+    ));
+    match field {
+        Some(HashedField::Ph) => {
+            let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+            candidates.push(Variant::new(
+                "digits_as_typed",
+                "every digit as typed, without adding or removing a country code",
+                digits.clone(),
+            ));
+            candidates.push(Variant::new(
+                "trunk_zero_removed",
+                "the digits with the leading 0 removed and no country code",
+                digits.trim_start_matches('0').to_owned(),
+            ));
+            candidates.push(Variant::new(
+                "plus_added",
+                "the digits as typed with a + in front",
+                format!("+{digits}"),
+            ));
+        }
+        Some(HashedField::Ge) => {
+            candidates.push(Variant::new(
+                "first_letter",
+                "the first letter of the word, lower-cased",
+                trimmed
+                    .chars()
+                    .take(1)
+                    .flat_map(char::to_lowercase)
+                    .collect(),
+            ));
+        }
+        Some(HashedField::Db) => {
+            let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+            candidates.push(Variant::new(
+                "digits_as_typed",
+                "the digits as typed, without reordering",
+                digits,
+            ));
+            let parts: Vec<&str> = trimmed
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|part| !part.is_empty())
+                .collect();
+            if let [first, second, year] = parts.as_slice()
+                && year.len() == 4
+                && first.len() <= 2
+                && second.len() <= 2
+            {
+                candidates.push(Variant::new(
+                    "read_day_first",
+                    "read day first (DD/MM/YYYY), written YYYYMMDD",
+                    format!("{year}{second:0>2}{first:0>2}"),
+                ));
+                candidates.push(Variant::new(
+                    "read_month_first",
+                    "read month first (MM/DD/YYYY), written YYYYMMDD",
+                    format!("{year}{first:0>2}{second:0>2}"),
+                ));
+            }
+        }
+        _ => {}
+    }
+
+    let mut seen: Vec<String> = Vec::new();
+    candidates.retain(|variant| {
+        let new = !variant.input.is_empty() && !seen.contains(&variant.hash);
+        if new {
+            seen.push(variant.hash.clone());
+        }
+        new
+    });
+    candidates
+}
+
 fn phone_variants(trimmed: &str, normalized: &str, out: &mut Vec<Variant>) {
     out.push(Variant::new(
         "plus_kept",
@@ -426,10 +540,12 @@ pub fn check(
         (Some(value.to_owned()), Some(sha256), steps, Vec::new())
     };
 
-    let variants = normalized
-        .as_deref()
-        .map(|text| variants(field, value, text))
-        .unwrap_or_default();
+    let variants = match (normalized.as_deref(), &sha256) {
+        (Some(text), _) => variants(field, value, text),
+        // Nothing is sent: the mistakes are what a setup that hashes the raw value sends.
+        (None, None) => dropped_variants(field, value, &findings),
+        (None, Some(_)) => Vec::new(),
+    };
 
     let verdict = expected.as_deref().map(|expected| {
         if sha256.as_deref() == Some(expected) {
@@ -550,6 +666,41 @@ mod tests {
         )
         .unwrap();
         assert_eq!(empty.verdict, Some(Verdict::EmptyValue));
+    }
+
+    #[test]
+    fn dropped_values_get_raw_mistakes_but_digests_do_not() {
+        let national = check(Some(HashedField::Ph), "06 55 50 12 34", None, &options()).unwrap();
+        assert_eq!(national.sha256, None);
+        let inputs: Vec<&str> = national.variants.iter().map(|v| v.input.as_str()).collect();
+        assert!(inputs.contains(&"0655501234"), "{inputs:?}");
+        assert!(inputs.contains(&"655501234"), "{inputs:?}");
+        assert!(inputs.contains(&"06 55 50 12 34"), "{inputs:?}");
+
+        let ambiguous = check(Some(HashedField::Db), " 04/05/1985", None, &options()).unwrap();
+        let inputs: Vec<&str> = ambiguous
+            .variants
+            .iter()
+            .map(|v| v.input.as_str())
+            .collect();
+        assert!(
+            inputs.contains(&"19850504") && inputs.contains(&"19850405"),
+            "{inputs:?}"
+        );
+        assert!(inputs.contains(&" 04/05/1985") && inputs.contains(&"04/05/1985"));
+
+        for (field, value) in [
+            (HashedField::Em, "0cba00ca3da1b283a57287bcceb17e35"),
+            (
+                HashedField::HashedMaids,
+                "00000000-0000-0000-0000-000000000000",
+            ),
+            (HashedField::Fn, " - "),
+        ] {
+            let result = check(Some(field), value, None, &options()).unwrap();
+            assert_eq!(result.sha256, None, "{value}");
+            assert!(result.variants.is_empty(), "{value}: {:?}", result.variants);
+        }
     }
 
     #[test]

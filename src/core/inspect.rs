@@ -91,8 +91,11 @@ pub struct TraceEntry {
     pub sent: Option<Value>,
 
     /// Hashed fields only: what common mistakes (the `+` kept, no lower-casing, NFD, MD5 …)
-    /// would have sent instead, so a user can recognize what their current setup sends.
-    /// Empty (and left out of the JSON) for other fields and for pre-hashed values.
+    /// would have sent instead, so a user can recognize what their current setup sends; for
+    /// a value pinspect drops because it cannot decide (a national phone without a country,
+    /// an ambiguous date), what hashing the raw value sends. Empty (and left out of the JSON)
+    /// for other fields, for pre-hashed values and digests, and for values with nothing to
+    /// hash.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mistakes: Vec<Variant>,
 }
@@ -268,6 +271,7 @@ impl<'a> Builder<'a> {
             options: normalize::Options {
                 default_phone_country: mapping.settings.default_phone_country.clone(),
                 strip_name_diacritics: mapping.settings.strip_name_diacritics,
+                now: Some(now),
             },
             now,
             values: Vec::new(),
@@ -687,15 +691,33 @@ impl<'a> Builder<'a> {
             FieldKind::Hashed(field) => self.convert_hashed(field, raw, found.from_sha256),
             FieldKind::Text | FieldKind::Url => {
                 let mut converted = from_normalized(normalize::text(raw), Value::String);
-                if spec.path == "event_id" && !raw.is_string() && converted.sent.is_some() {
+                if spec.path == "event_id"
+                    && !raw.is_string()
+                    && let Some(Value::String(sent)) = &converted.sent
+                {
+                    // Quote exactly what is sent: `1.5e20` is sent as "150000000000000000000".
                     converted.findings.push(normalize::Finding::new(
                         Code::EventIdNotString,
-                        format!("the source event_id is {raw}, not a string; sent as the string {:?}. Make sure the Pinterest tag sends the same text", raw.to_string().trim_matches('"')),
+                        format!("the source event_id is {raw}, not a string; sent as the string {sent:?}. Make sure the Pinterest tag sends the same text"),
                     ));
                 }
                 converted
             }
-            FieldKind::Integer => from_normalized(normalize::integer(raw), Value::from),
+            FieldKind::Integer => {
+                let result = normalize::integer(raw);
+                let not_positive = result.value.filter(|quantity| *quantity <= 0);
+                let mut converted = from_normalized(result, Value::from);
+                if spec.item_key() == Some("quantity")
+                    && let Some(quantity) = not_positive
+                {
+                    let what = if quantity == 0 { "zero" } else { "negative" };
+                    converted.findings.push(normalize::Finding::new(
+                        Code::QuantityNotPositive,
+                        format!("the quantity is {quantity} ({what}); an item line that was bought has at least one unit, so Pinterest's item counts and value checks will be off. Check the source (a return or a removed line should not be in a conversion)"),
+                    ));
+                }
+                converted
+            }
             FieldKind::Boolean => from_normalized(normalize::boolean(raw), Value::Bool),
             FieldKind::Decimal => from_normalized(normalize::decimal(raw), Value::String),
             FieldKind::Timestamp => {
@@ -709,24 +731,18 @@ impl<'a> Builder<'a> {
                 converted
             }
             FieldKind::ActionSource => {
-                let text = match raw {
-                    Value::String(text) => text.clone(),
-                    other => other.to_string(),
-                };
-                let mut converted = from_normalized(normalize::action_source(&text), Value::String);
+                let mut converted =
+                    from_normalized(normalize::action_source_value(raw), Value::String);
                 if found.source == "derive(action_source)" {
-                    let (_, why) = normalize::derive_action_source(self.event);
-                    converted.steps.insert(0, Step::new(why.clone(), text));
+                    let (derived, why) = normalize::derive_action_source(self.event);
+                    converted.steps.insert(0, Step::new(why.clone(), derived));
                     converted
                         .findings
                         .push(normalize::Finding::new(Code::ActionSourceDerived, why));
                 }
                 converted
             }
-            FieldKind::Currency => match raw {
-                Value::String(text) => from_normalized(normalize::currency(text), Value::String),
-                other => from_normalized(normalize::text(other), Value::String),
-            },
+            FieldKind::Currency => from_normalized(normalize::currency_value(raw), Value::String),
             FieldKind::TextList => {
                 let elements: Vec<Value> = match raw {
                     Value::Array(elements) => elements.clone(),
@@ -750,10 +766,9 @@ impl<'a> Builder<'a> {
                     findings,
                 }
             }
-            FieldKind::IpAddress => match raw {
-                Value::String(text) => from_normalized(normalize::ip_address(text), Value::String),
-                other => from_normalized(normalize::text(other), Value::String),
-            },
+            FieldKind::IpAddress => {
+                from_normalized(normalize::ip_address_value(raw), Value::String)
+            }
         }
     }
 
@@ -777,15 +792,20 @@ impl<'a> Builder<'a> {
         for (position, element) in elements.into_iter().enumerate() {
             let text = match element {
                 Value::String(text) => text.clone(),
-                Value::Number(_) | Value::Bool(_) => {
+                Value::Number(_) => {
                     let text = normalize::text(element).value.unwrap_or_default();
-                    steps.push(Step::new("to string", text.clone()));
+                    steps.push(Step::new("number → string", text.clone()));
                     text
                 }
+                // A boolean is never personal data: hashing "true" would send a value that
+                // matches nobody (or everybody with the same mistake).
                 other => {
                     findings.push(normalize::Finding::new(
                         Code::ValueWrongType,
-                        format!("the source holds {other}, not text; not sent"),
+                        format!(
+                            "the source holds {}, not text; not sent. Map a source that holds the clear value as text",
+                            normalize::describe_value(other),
+                        ),
                     ));
                     continue;
                 }
@@ -802,6 +822,14 @@ impl<'a> Builder<'a> {
                     .into_iter()
                     .map(|step| Step::new(format!("{prefix}{}", step.rule), step.value)),
             );
+            if result.value.is_none() {
+                // Dropped: what a setup that hashes the raw value anyway would send.
+                mistakes.extend(hashcheck::dropped_variants(
+                    Some(field),
+                    &text,
+                    &result.findings,
+                ));
+            }
             findings.extend(result.findings);
             if let Some(value) = result.value {
                 if let Some(clear) = &value.normalized {

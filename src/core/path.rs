@@ -21,7 +21,8 @@ pub enum Segment {
     /// Every element of an array, `[*]`.
     Each,
 
-    /// The length of the array (or string) reached so far, `.length`.
+    /// The length of the array reached so far, `.length`. Only arrays have one: a string is
+    /// not a list (`"items": "A,B"` has no items), so `.length` of a string finds nothing.
     Length,
 }
 
@@ -183,7 +184,7 @@ pub enum Resolved<'a> {
     /// A value inside the event.
     Value(&'a Value),
 
-    /// The length of an array or string.
+    /// The length of an array.
     Length(usize),
 }
 
@@ -215,8 +216,10 @@ fn resolve<'a>(root: &'a Value, segments: &[Segment]) -> Option<Resolved<'a>> {
                 }
                 return match current {
                     Value::Array(elements) => Some(Resolved::Length(elements.len())),
-                    Value::String(text) => Some(Resolved::Length(text.chars().count())),
+                    // An object may really have a key named `length`.
                     Value::Object(map) => map.get("length").map(Resolved::Value),
+                    // A string is not a list: counting its characters as items would send
+                    // `num_items: 3` for `"items": "A,B"`.
                     _ => None,
                 };
             }
@@ -303,6 +306,17 @@ mod tests {
         assert_eq!(get("items.length", &event), Some(json!(2)));
         assert_eq!(get("items[2].id", &event), None);
         assert_eq!(get("context.page.url.x", &event), None);
+    }
+
+    #[test]
+    fn length_counts_only_arrays() {
+        assert_eq!(get("items.length", &json!({"items": []})), Some(json!(0)));
+        assert_eq!(get("items.length", &json!({"items": "A,B"})), None);
+        assert_eq!(get("items.length", &json!({"items": 3})), None);
+        assert_eq!(
+            get("items.length", &json!({"items": {"length": 7}})),
+            Some(json!(7))
+        );
     }
 
     #[test]

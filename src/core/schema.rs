@@ -65,10 +65,46 @@ pub fn validate_body(body: &Value) -> Vec<(String, String)> {
                     ));
                 }
             }
-            _ => found.push((pointer, err.to_string())),
+            _ => {
+                // The validator quotes the whole value; a 300-character text would drown the
+                // message, so it is cut to its start.
+                let whole = err.instance().to_string();
+                let message = err.to_string();
+                let message = if whole.chars().count() > EXCERPT_CHARS + 2 {
+                    message.replacen(&whole, &excerpt(err.instance()), 1)
+                } else {
+                    message
+                };
+                found.push((pointer, message));
+            }
         }
     }
     found
+}
+
+/// How many characters of a long value messages quote.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// A JSON value for a message: as JSON, but a long one is cut to its first
+/// [`EXCERPT_CHARS`] characters, followed by `…` and, for text, its length.
+pub fn excerpt(value: &Value) -> String {
+    match value {
+        Value::String(text) if text.chars().count() > EXCERPT_CHARS => {
+            let head: String = text.chars().take(EXCERPT_CHARS).collect();
+            let quoted = Value::String(head).to_string();
+            let open = quoted.strip_suffix('"').unwrap_or(&quoted);
+            format!("{open}…\" ({} characters)", text.chars().count())
+        }
+        other => {
+            let whole = other.to_string();
+            if whole.chars().count() > EXCERPT_CHARS {
+                let head: String = whole.chars().take(EXCERPT_CHARS).collect();
+                format!("{head}…")
+            } else {
+                whole
+            }
+        }
+    }
 }
 
 /// Validates one event payload and turns each violation into a diagnostic, unless an error
@@ -89,10 +125,9 @@ pub fn check_payload(payload: &Value, existing: &[Diagnostic]) -> Vec<Diagnostic
         if already {
             continue;
         }
-        let text = match &field {
-            Some(field) => format!("{field}: {message} (Pinterest schema {SCHEMA_VERSION})"),
-            None => format!("{message} (Pinterest schema {SCHEMA_VERSION})"),
-        };
+        // The field is in `field`, and every reader prints it before the message: the message
+        // does not repeat it.
+        let text = format!("{message} (Pinterest schema {SCHEMA_VERSION})");
         found.push(Diagnostic {
             code: Code::SchemaViolation,
             severity: Code::SchemaViolation.severity(),
@@ -159,6 +194,44 @@ mod tests {
         assert!(fields.contains(&"custom_data.value"), "{found:?}");
         assert!(fields.contains(&"custom_data.category_name"), "{found:?}");
         assert!(found.iter().all(|d| d.code == Code::SchemaViolation));
+    }
+
+    #[test]
+    fn messages_name_the_field_once_and_cut_long_values() {
+        let long = "x".repeat(300);
+        let payload = json!({
+            "event_name": "checkout", "action_source": "web", "event_time": 1,
+            "event_id": "e", "user_data": {"em": ["x"]},
+            "app_info": {"app_name": long}
+        });
+        let found = check_payload(&payload, &[]);
+        let [violation] = found.as_slice() else {
+            panic!("one violation expected: {found:?}");
+        };
+        assert_eq!(violation.field.as_deref(), Some("app_info.app_name"));
+        assert!(
+            !violation.message.contains("app_info.app_name"),
+            "{}",
+            violation.message
+        );
+        assert!(
+            violation
+                .message
+                .contains(&format!("\"{}…\" (300 characters)", "x".repeat(60))),
+            "{}",
+            violation.message
+        );
+        assert!(!violation.message.contains(&"x".repeat(61)));
+        assert!(violation.message.contains("longer than 200"));
+    }
+
+    #[test]
+    fn excerpts_keep_short_values_whole() {
+        assert_eq!(excerpt(&json!("abc")), "\"abc\"");
+        assert_eq!(excerpt(&json!(150)), "150");
+        let list = json!(vec!["abcdefghij"; 10]);
+        let cut = excerpt(&list);
+        assert!(cut.ends_with('…') && cut.chars().count() == EXCERPT_CHARS + 1);
     }
 
     #[test]

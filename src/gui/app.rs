@@ -535,6 +535,7 @@ impl App {
         let options = NormalizeOptions {
             default_phone_country: settings.default_phone_country.clone(),
             strip_name_diacritics: settings.strip_name_diacritics,
+            now: None,
         };
         let expected = Some(checker.expected.trim()).filter(|e| !e.is_empty());
         checker.result = Some(

@@ -245,6 +245,7 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
         ),
         Code::NumberInvalid => (one("/value", json!("thirty")), Some("custom_data.value")),
         Code::NumberCommaDecimal => (one("/value", json!("30,00")), Some("custom_data.value")),
+        Code::NumberAmbiguous => (one("/value", json!("1,234")), Some("custom_data.value")),
         Code::NumberNegative => (
             one("/items/0/product/price", json!(-10)),
             Some("custom_data.contents[0].item_price"),
@@ -255,6 +256,10 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
         ),
         Code::IntegerInvalid => (
             one("/items/0/quantity", json!(1.5)),
+            Some("custom_data.contents[0].quantity"),
+        ),
+        Code::QuantityNotPositive => (
+            one("/items/0/quantity", json!(0)),
             Some("custom_data.contents[0].quantity"),
         ),
         Code::ValueMismatch => (one("/value", json!("99.00")), Some("custom_data.value")),

@@ -737,6 +737,7 @@ fn every_vector_normalizes_and_hashes_exactly() {
         let options = Options {
             default_phone_country: country.map(str::to_owned),
             strip_name_diacritics: *strip,
+            now: None,
         };
         let result = normalize::hashed(field, raw, false, &options);
         let value = result.value.as_ref();

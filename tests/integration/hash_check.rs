@@ -164,3 +164,72 @@ fn the_check_trace_shows_what_common_mistakes_would_send() {
     // Clear fields have none either.
     assert!(entry("event_time").get("mistakes").is_none());
 }
+
+#[test]
+fn a_dropped_value_still_names_the_mistake_behind_the_expected_hash() {
+    // printf '%s' 'unknown' | sha256sum
+    let unknown_word = "b23a6a8439c0dde5515893e7c90c1e3233b8616e634470f20dc4928bcf3609bc";
+    // printf '%s' '04/05/1985' | sha256sum
+    let date_as_typed = "6d12e5ccd77159ed3d7746113837f18f6a35660c4e195d999e9aad5c5a631586";
+    // printf '%s' '19850504' | sha256sum
+    let date_day_first = "684fb5e6b051825f36a834c86cbd3dffdda9f969b5f9f42360365f0647f0beab";
+    for (field, value, expected, mistake) in [
+        (
+            "ph",
+            "06 55 50 12 34",
+            PHONE_NATIONAL_SHA256,
+            "digits_as_typed",
+        ),
+        ("ge", "unknown", unknown_word, "not_normalized"),
+        ("db", "04/05/1985", date_as_typed, "not_normalized"),
+        ("db", "04/05/1985", date_day_first, "read_day_first"),
+    ] {
+        let (result, status) = hash_json(&["--field", field, "--expect", expected, value]);
+        assert_eq!(status, Some(1), "{field} {value}");
+        assert_eq!(result["sha256"], Value::Null, "{field} {value}");
+        assert_eq!(
+            result["verdict"]["result"], "mistake",
+            "{field} {value}: {result}"
+        );
+        assert_eq!(
+            result["verdict"]["variant"]["mistake"], mistake,
+            "{field} {value}"
+        );
+    }
+
+    let text = pinspect(&[
+        "hash",
+        "--field",
+        "ph",
+        "--expect",
+        PHONE_NATIONAL_SHA256,
+        "06 55 50 12 34",
+    ]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains("every digit as typed"), "{stdout}");
+    assert!(stdout.contains("pinspect sends nothing"), "{stdout}");
+}
+
+#[test]
+fn the_trace_of_a_dropped_value_shows_what_hashing_it_raw_sends() {
+    let event = r#"{"event_name": "page_view", "user": {"email": "a@b.co", "phone": "06 55 50 12 34"},
+        "context": {"event_id": "e", "event_timestamp": 1744955619974}}"#;
+    let output = pinspect_with_stdin(
+        &["check", "--format", "json", "--now", "1744956000", "-"],
+        event.as_bytes(),
+    );
+    let report = stdout_json(&output);
+    let trace = report["events"][0]["trace"].as_array().expect("trace");
+    let ph = trace
+        .iter()
+        .find(|t| t["field"] == "user_data.ph")
+        .expect("a ph row");
+    assert_eq!(ph["sent"], Value::Null);
+    let typed = ph["mistakes"]
+        .as_array()
+        .expect("mistakes for a dropped phone")
+        .iter()
+        .find(|m| m["mistake"] == "digits_as_typed")
+        .expect("digits as typed");
+    assert_eq!(typed["hash"], PHONE_NATIONAL_SHA256);
+}

@@ -8,6 +8,7 @@ mod command_line;
 mod config;
 mod diagnostics;
 mod doc_examples;
+mod field_rules;
 mod golden;
 mod golden_vectors;
 mod gui;

@@ -88,6 +88,7 @@ fn any_options() -> impl Strategy<Value = Options> {
         .prop_map(|(country, strip)| Options {
             default_phone_country: country.map(str::to_owned),
             strip_name_diacritics: strip,
+            now: None,
         })
 }
 

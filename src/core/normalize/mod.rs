@@ -14,8 +14,8 @@ use unicode_normalization::UnicodeNormalization as _;
 
 pub use identity::{birthdate, city, country, gender, phone, state, zip};
 pub use values::{
-    Timestamp, action_source, boolean, currency, decimal, derive_action_source, integer,
-    ip_address, personal_data_in, text, timestamp,
+    Timestamp, action_source, action_source_value, boolean, currency, currency_value, decimal,
+    derive_action_source, integer, ip_address, ip_address_value, personal_data_in, text, timestamp,
 };
 
 use super::diagnostics::Code;
@@ -110,6 +110,10 @@ pub struct Options {
 
     /// Strip diacritics from first and last names.
     pub strip_name_diacritics: bool,
+
+    /// The inspection clock (Unix seconds, `--now`), when known: a birth date after it is
+    /// impossible. `None` (the hash checker) only refuses years after 2100.
+    pub now: Option<i64>,
 }
 
 /// A hashed field's result: the normalized text (unless passed through) and the digest sent.
@@ -149,10 +153,14 @@ pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c
 /// value came from a `*_sha256` source, which must hold a digest.
 ///
 /// The order of the rules matters and is the same for every field:
-/// 1. an all-zero advertising id is dropped (before the digest test: 32 zeros are not an MD5);
-/// 2. a value that is already a digest: SHA-256 passes through lower-cased, MD5 and SHA-1 are
-///    errors, and anything else from a `*_sha256` source is an error;
-/// 3. a value without a single letter or digit (`"+++"`, `" - "`) normalizes to nothing;
+/// 1. a value without a single letter or digit (`"+++"`, `"  "`, `" - "`) normalizes to
+///    nothing, whatever the source (a `*_sha256` source holding spaces holds no value, not a
+///    bad digest);
+/// 2. an all-zero advertising id is dropped (before the digest test: 32 zeros are not an MD5);
+/// 3. a value that is already a digest: SHA-256 passes through lower-cased; 32 hex characters
+///    in `external_id` and `hashed_maids` from a clear source are ids (a UUID or advertising
+///    id without hyphens), elsewhere an MD5; 40 hex characters are a SHA-1 everywhere; MD5
+///    and SHA-1 are errors, and anything else from a `*_sha256` source is an error;
 /// 4. the field's own normalization, then SHA-256 of the UTF-8 bytes.
 pub fn hashed(
     field: HashedField,
@@ -162,34 +170,40 @@ pub fn hashed(
 ) -> Normalized<HashedValue> {
     let trimmed = raw.trim();
 
+    if !raw.chars().any(char::is_alphanumeric) {
+        return Normalized::dropped(Vec::new(), empty_finding(raw));
+    }
+
     if field == HashedField::HashedMaids && is_zero_id(trimmed) {
-        return Normalized::dropped(Vec::new(), zero_maid_finding());
+        return Normalized::dropped(Vec::new(), zero_maid_finding(raw));
     }
 
     let mut clear_steps = Vec::new();
     match digest_shape(trimmed) {
-        DigestShape::Sha256 => return prehashed(field, trimmed),
-        DigestShape::Md5 | DigestShape::Sha1
-            if field == HashedField::ExternalId && !source_is_sha256 =>
+        DigestShape::Sha256 => return prehashed(field, raw, trimmed),
+        DigestShape::Md5
+            if matches!(field, HashedField::ExternalId | HashedField::HashedMaids)
+                && !source_is_sha256 =>
         {
-            // A user id made of 32 hex digits is usually a UUID without hyphens, not an MD5.
+            // 32 hex digits in an id field are a UUID (or an IDFA/GAID) without hyphens.
             clear_steps.push(Step::new(
-                "hex id read as a clear user id, not as a digest",
+                "32 hex characters read as an id without hyphens, not as an MD5 digest",
                 trimmed,
             ));
         }
         shape @ (DigestShape::Md5 | DigestShape::Sha1) => {
             let name = if shape == DigestShape::Md5 {
-                "MD5"
+                "an MD5"
             } else {
-                "SHA-1"
+                "a SHA-1"
             };
             return Normalized::dropped(
                 Vec::new(),
                 Finding::new(
                     Code::HashWeakDigest,
                     format!(
-                        "{} hex characters look like an {name} digest; Pinterest needs the SHA-256 of the normalized clear value, so it is not sent. Send the clear value (pinspect hashes it) or its SHA-256",
+                        "{} is {} hex characters, the length of {name} digest; Pinterest needs the SHA-256 of the normalized clear value, so it is not sent. Send the clear value (pinspect hashes it) or its SHA-256",
+                        describe_text(raw),
                         trimmed.len()
                     ),
                 ),
@@ -202,16 +216,12 @@ pub fn hashed(
                     Code::HashInvalidPrehashed,
                     format!(
                         "the source is named *_sha256 but holds {}, not 64 hex characters; not sent. Put the clear value in the clear source, or a real SHA-256 here",
-                        describe_text(trimmed)
+                        describe_text(raw)
                     ),
                 ),
             );
         }
         DigestShape::NotADigest => {}
-    }
-
-    if !raw.chars().any(char::is_alphanumeric) {
-        return Normalized::dropped(clear_steps, empty_finding(raw));
     }
 
     let Normalized {
@@ -250,7 +260,7 @@ pub fn hashed(
 }
 
 /// A 64-hex value: passed through lower-cased, unless it is the digest of nothing.
-fn prehashed(field: HashedField, trimmed: &str) -> Normalized<HashedValue> {
+fn prehashed(field: HashedField, raw: &str, trimmed: &str) -> Normalized<HashedValue> {
     let lower = trimmed.to_ascii_lowercase();
     let mut steps = vec![Step::new("already SHA-256: passed through", trimmed)];
     if lower != trimmed {
@@ -266,7 +276,7 @@ fn prehashed(field: HashedField, trimmed: &str) -> Normalized<HashedValue> {
         );
     }
     if field == HashedField::HashedMaids && ZERO_MAID_SHA256.contains(&lower.as_str()) {
-        return Normalized::dropped(steps, zero_maid_finding());
+        return Normalized::dropped(steps, zero_maid_finding(raw));
     }
     Normalized::ok(
         HashedValue {
@@ -291,22 +301,30 @@ fn empty_finding(raw: &str) -> Finding {
     )
 }
 
-fn zero_maid_finding() -> Finding {
+fn zero_maid_finding(raw: &str) -> Finding {
     Finding::new(
         Code::MaidZero,
-        "the advertising id is all zeros (ad tracking limited, or a simulator); not sent, and it does not count for the identity rule",
+        format!(
+            "the advertising id {} is all zeros (ad tracking limited, or a simulator), or the SHA-256 of that; not sent, and it does not count for the identity rule",
+            describe_text(raw)
+        ),
     )
 }
 
-/// `00000000-0000-0000-0000-000000000000` and other spellings of "no advertising id".
+/// `00000000-0000-0000-0000-000000000000` and other spellings of "no advertising id": without
+/// hyphens, in braces (`{00000000-…}`).
 fn is_zero_id(text: &str) -> bool {
-    text.chars().any(|c| c == '0') && text.chars().all(|c| c == '0' || c == '-')
+    text.chars().any(|c| c == '0') && text.chars().all(|c| matches!(c, '0' | '-' | '{' | '}'))
 }
 
-/// SHA-256 of the all-zero IDFA/GAID (a setup that hashes it sends this).
-/// `printf '%s' '00000000-0000-0000-0000-000000000000' | sha256sum`
-const ZERO_MAID_SHA256: [&str; 1] =
-    ["12b9377cbe7e5c94e8a70d9d23929523d14afa954793130f8a3959c7b849aca8"];
+/// SHA-256 of the all-zero IDFA/GAID, with and without hyphens (a setup that hashes it sends
+/// this).
+const ZERO_MAID_SHA256: [&str; 2] = [
+    // printf '%s' '00000000-0000-0000-0000-000000000000' | sha256sum
+    "12b9377cbe7e5c94e8a70d9d23929523d14afa954793130f8a3959c7b849aca8",
+    // printf '%s' '00000000000000000000000000000000' | sha256sum
+    "84e0c0eafaa95a34c293f278ac52e45ce537bab5e752a00e6959a13ae103b65a",
+];
 
 /// The clear-text normalization of a hashed field, without hashing.
 pub fn normalize_clear(field: HashedField, raw: &str, options: &Options) -> Normalized<String> {
@@ -314,7 +332,7 @@ pub fn normalize_clear(field: HashedField, raw: &str, options: &Options) -> Norm
         HashedField::Em => email(raw),
         HashedField::Ph => phone(raw, options.default_phone_country.as_deref()),
         HashedField::Ge => gender(raw),
-        HashedField::Db => birthdate(raw),
+        HashedField::Db => birthdate(raw, options.now),
         HashedField::Fn | HashedField::Ln => name(raw, options.strip_name_diacritics),
         HashedField::Ct => city(raw),
         HashedField::St => state(raw),
@@ -348,7 +366,7 @@ fn email(raw: &str) -> Normalized<String> {
             Code::EmailInvalid,
             format!(
                 "{} is not an e-mail address (one @, a dotted domain, no spaces); it is hashed anyway but will not match. Check which source is mapped to em",
-                describe_text(&value)
+                describe_text(raw)
             ),
         ));
     }
@@ -403,9 +421,21 @@ fn maid(raw: &str) -> Normalized<String> {
     let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
     let value = apply(&mut steps, &value, "lower-case", str::to_lowercase);
     if is_zero_id(&value) {
-        return Normalized::dropped(steps, zero_maid_finding());
+        return Normalized::dropped(steps, zero_maid_finding(raw));
     }
     Normalized::ok(value, steps)
+}
+
+/// A short description of any JSON value for messages: `the boolean true`, `a list [...]`.
+pub fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(flag) => format!("the boolean {flag}"),
+        Value::Number(number) => format!("the number {number}"),
+        Value::String(text) => describe_text(text),
+        Value::Array(_) => format!("a list {}", super::schema::excerpt(value)),
+        Value::Object(_) => format!("an object {}", super::schema::excerpt(value)),
+    }
 }
 
 /// A short description of a text for messages, without echoing long personal data.
@@ -500,6 +530,95 @@ mod tests {
         };
         let stripped = normalize_clear(HashedField::Fn, decomposed, &options);
         assert_eq!(stripped.value.as_deref(), Some("zephyr"));
+    }
+
+    #[test]
+    fn blank_sha256_sources_are_empty_not_bad_digests() {
+        for raw in ["  ", "+++", " - ", "\u{a0}"] {
+            for field in [HashedField::Em, HashedField::Ph, HashedField::HashedMaids] {
+                let result = hashed(field, raw, true, &Options::default());
+                assert!(result.value.is_none(), "{raw:?}");
+                let codes: Vec<Code> = result.findings.iter().map(|f| f.code).collect();
+                assert_eq!(codes, [Code::NormalizeEmpty], "{raw:?} {field:?}");
+                let quoted = format!("{raw:?}");
+                assert!(
+                    result.findings[0].message.starts_with(&quoted),
+                    "{raw:?}: {}",
+                    result.findings[0].message
+                );
+            }
+        }
+        let junk = hashed(HashedField::Em, " jane@x.io ", true, &Options::default());
+        assert_eq!(junk.findings[0].code, Code::HashInvalidPrehashed);
+        assert!(junk.findings[0].message.contains("\" jane@x.io \""));
+    }
+
+    #[test]
+    fn hex_ids_are_ids_and_sha1_lengths_are_weak_digests() {
+        let uuid = "0123456789ABCDEF0123456789ABCDEF";
+        // printf '%s' '0123456789ABCDEF0123456789ABCDEF' | sha256sum
+        assert_eq!(
+            hash(HashedField::ExternalId, uuid).as_deref(),
+            Some("cd6c1f7d1dc6717d6371d2647910ca71ba3bf0b611083d322466b8843b4285b6")
+        );
+        // printf '%s' '0123456789abcdef0123456789abcdef' | sha256sum
+        assert_eq!(
+            hash(HashedField::HashedMaids, uuid).as_deref(),
+            Some("3eb1bd439947eb762998e566ccc2e099c791118b2f40579cc4f7da2b5061b7f9")
+        );
+        for field in [HashedField::ExternalId, HashedField::HashedMaids] {
+            let result = hashed(field, uuid, false, &Options::default());
+            assert!(
+                result.findings.is_empty(),
+                "{field:?}: {:?}",
+                result.findings
+            );
+            let sha1 = hashed(field, &"ab12".repeat(10), false, &Options::default());
+            assert!(sha1.value.is_none(), "{field:?}");
+            assert_eq!(sha1.findings[0].code, Code::HashWeakDigest, "{field:?}");
+            // A *_sha256 source claims a digest: 32 hex there is an MD5.
+            let md5 = hashed(field, uuid, true, &Options::default());
+            assert_eq!(md5.findings[0].code, Code::HashWeakDigest, "{field:?}");
+        }
+        // Other fields: 32 hex is an MD5.
+        assert_eq!(
+            hashed(HashedField::Em, uuid, false, &Options::default()).findings[0].code,
+            Code::HashWeakDigest
+        );
+        // 64 hex passes through everywhere.
+        let digest = "a".repeat(64);
+        for field in [
+            HashedField::ExternalId,
+            HashedField::HashedMaids,
+            HashedField::Em,
+        ] {
+            let result = hashed(field, &digest, false, &Options::default());
+            assert_eq!(result.value.map(|v| v.sha256), Some(digest.clone()));
+        }
+    }
+
+    #[test]
+    fn every_spelling_of_the_zero_advertising_id_is_dropped() {
+        for raw in [
+            "00000000-0000-0000-0000-000000000000",
+            "00000000000000000000000000000000",
+            "{00000000-0000-0000-0000-000000000000}",
+            " {00000000000000000000000000000000} ",
+            "12b9377cbe7e5c94e8a70d9d23929523d14afa954793130f8a3959c7b849aca8",
+            "12B9377CBE7E5C94E8A70D9D23929523D14AFA954793130F8A3959C7B849ACA8",
+            "84e0c0eafaa95a34c293f278ac52e45ce537bab5e752a00e6959a13ae103b65a",
+        ] {
+            for from_sha256 in [false, true] {
+                let result = hashed(
+                    HashedField::HashedMaids,
+                    raw,
+                    from_sha256,
+                    &Options::default(),
+                );
+                assert!(result.value.is_none(), "{raw}");
+                assert_eq!(result.findings[0].code, Code::MaidZero, "{raw}");
+            }
+        }
     }
 
     #[test]

@@ -78,8 +78,17 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// A decimal sent as a string (`value`, `item_price`). A decimal comma is read as a point
-/// (with a warning); thousands separators are removed; negative numbers are warned about.
+/// A decimal sent as a string (`value`, `item_price`, `predicted_ltv`).
+///
+/// Spaces and apostrophes between digit groups are removed; a `+` sign is removed. One comma
+/// with exactly three digits after it and nothing else (`1,234`) reads both as 1.234 and as
+/// 1234: it is dropped with `number.ambiguous`. Otherwise a single comma is a decimal comma
+/// (`19,95`, with a warning), commas before a point (`1,234.56`) and points before a comma
+/// (`1.234,56`) are thousands separators, and so are several points (`1.234.567`). A point
+/// is always the decimal point (`1.234` is 1.234, as Pinterest reads it). `.5` and `5.` are
+/// written `0.5` and `5`; a negative zero is written without its sign; a negative number is
+/// warned about (`number.negative`). Anything else (exponents, hexadecimal, `Infinity`,
+/// currency signs and codes) is `number.invalid`, with a message that says what is wrong.
 pub fn decimal(raw: &Value) -> Normalized<String> {
     if let Some(empty) = blank(raw) {
         return empty;
@@ -98,40 +107,17 @@ pub fn decimal(raw: &Value) -> Normalized<String> {
             if trimmed != text {
                 steps.push(Step::new("trim", trimmed));
             }
-            let Some((clean, comma)) = clean_decimal(trimmed) else {
-                let hint = if trimmed
-                    .chars()
-                    .any(|c| matches!(c, '€' | '$' | '£' | '¥') || c.is_ascii_alphabetic())
-                {
-                    ". Send the number alone, without a currency sign or code (the currency goes in its own field)"
-                } else {
-                    ""
-                };
-                return Normalized::dropped(
-                    steps,
-                    Finding::new(
-                        Code::NumberInvalid,
-                        format!("{trimmed:?} is not a number; not sent{hint}"),
-                    ),
-                );
-            };
-            if clean != trimmed {
-                steps.push(Step::new(
-                    if comma {
-                        "decimal comma → point"
-                    } else {
-                        "remove thousands separators"
-                    },
-                    clean.clone(),
-                ));
+            match read_decimal(trimmed, &mut steps) {
+                Ok(Reading::Plain(clean)) => clean,
+                Ok(Reading::CommaDecimal(clean)) => {
+                    findings.push(Finding::new(
+                        Code::NumberCommaDecimal,
+                        format!("{trimmed:?} uses a decimal comma; sent as {clean:?}. Check that the comma really is the decimal separator"),
+                    ));
+                    clean
+                }
+                Err(finding) => return Normalized::dropped(steps, finding),
             }
-            if comma {
-                findings.push(Finding::new(
-                    Code::NumberCommaDecimal,
-                    format!("{trimmed:?} uses a decimal comma; sent as {clean:?}. Check that the comma really is the decimal separator"),
-                ));
-            }
-            clean
         }
         other => {
             return Normalized::dropped(
@@ -144,17 +130,24 @@ pub fn decimal(raw: &Value) -> Normalized<String> {
         }
     };
 
-    if text.starts_with('-')
-        && text
-            .trim_start_matches(['-', '0', '.'])
-            .chars()
-            .any(|c| c != '0')
-    {
-        findings.push(Finding::new(
-            Code::NumberNegative,
-            format!("{text} is negative; Pinterest reports it as negative revenue"),
-        ));
-    }
+    let text = match text.strip_prefix('-') {
+        Some(magnitude) if magnitude.chars().all(|c| c == '0' || c == '.') => {
+            let zero = magnitude.to_owned();
+            steps.push(Step::new(
+                "negative zero written without its sign",
+                zero.clone(),
+            ));
+            zero
+        }
+        Some(_) => {
+            findings.push(Finding::new(
+                Code::NumberNegative,
+                format!("{text} is negative; Pinterest reports it as negative revenue"),
+            ));
+            text
+        }
+        None => text,
+    };
     Normalized {
         value: Some(text),
         steps,
@@ -162,34 +155,174 @@ pub fn decimal(raw: &Value) -> Normalized<String> {
     }
 }
 
-/// `"1 234,50"` → `("1234.50", true)`; `"1,234.50"` → `("1234.50", false)`; `None` when the
-/// text is not a finite decimal.
-fn clean_decimal(text: &str) -> Option<(String, bool)> {
-    let compact: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\'' && *c != '_')
-        .collect();
-    let compact = compact.strip_prefix('+').unwrap_or(&compact).to_owned();
-    let last_comma = compact.rfind(',');
-    let last_point = compact.rfind('.');
+/// How a decimal string was read.
+enum Reading {
+    /// Digits with an optional decimal point.
+    Plain(String),
 
-    let (clean, comma) = match (last_comma, last_point) {
-        (None, _) => (compact.clone(), false),
-        (Some(comma), Some(point)) if point > comma => (compact.replace(',', ""), false),
-        (Some(_), Some(_)) => (compact.replace('.', "").replacen(',', ".", 1), true),
-        (Some(_), None) if compact.matches(',').count() > 1 => (compact.replace(',', ""), false),
-        (Some(_), None) => (compact.replacen(',', ".", 1), true),
+    /// A decimal comma was read as a point.
+    CommaDecimal(String),
+}
+
+/// Reads a trimmed decimal string, pushing a step for each rule that changes it.
+fn read_decimal(text: &str, steps: &mut Vec<Step>) -> Result<Reading, Finding> {
+    let invalid = || {
+        Finding::new(
+            Code::NumberInvalid,
+            format!(
+                "{text:?} is not a number; not sent. {}",
+                why_not_decimal(text)
+            ),
+        )
     };
 
-    let body = clean.strip_prefix('-').unwrap_or(&clean);
-    let mut parts = body.splitn(2, '.');
-    let whole = parts.next().unwrap_or_default();
-    let fraction = parts.next();
-    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    let valid = digits(whole)
-        && fraction.is_none_or(|f| !f.is_empty() && digits(f))
-        && !(whole.is_empty() && fraction.is_none());
-    valid.then_some((clean, comma))
+    let grouped: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\'' | '’' | '_'))
+        .collect();
+    if grouped != text {
+        steps.push(Step::new(
+            "remove spaces between digit groups",
+            grouped.clone(),
+        ));
+    }
+    let unsigned = match grouped.strip_prefix('+') {
+        Some(rest) if !rest.starts_with(['+', '-']) => {
+            steps.push(Step::new("remove the + sign", rest));
+            rest.to_owned()
+        }
+        _ => grouped,
+    };
+    let (sign, body) = match unsigned.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", unsigned.as_str()),
+    };
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return Err(invalid());
+    }
+
+    let commas = body.matches(',').count();
+    let points = body.matches('.').count();
+    let last_comma = body.rfind(',');
+    let last_point = body.rfind('.');
+    let (clean, comma_decimal) = match (commas, points) {
+        (0, 0 | 1) => (body.to_owned(), false),
+        (0, _) if is_grouped(body, '.') => (body.replace('.', ""), false),
+        (1, 0) => {
+            let (whole, fraction) = body.split_once(',').unwrap_or((body, ""));
+            let thousands_shape =
+                fraction.len() == 3 && (1..=3).contains(&whole.len()) && whole != "0";
+            if thousands_shape {
+                return Err(Finding::new(
+                    Code::NumberAmbiguous,
+                    format!(
+                        "{text:?} reads as {sign}{whole}.{fraction} (decimal comma) or {sign}{whole}{fraction} (thousands separator); not sent rather than guessed. Send the number with a decimal point"
+                    ),
+                ));
+            }
+            (body.replacen(',', ".", 1), true)
+        }
+        (_, 0) if is_grouped(body, ',') => (body.replace(',', ""), false),
+        (_, 1) if last_point > last_comma => (body.replace(',', ""), false),
+        (1, _) if last_comma > last_point => (body.replace('.', "").replacen(',', ".", 1), true),
+        _ => return Err(invalid()),
+    };
+    if clean != body {
+        let rule = if comma_decimal {
+            "decimal comma → point"
+        } else {
+            "remove thousands separators"
+        };
+        steps.push(Step::new(rule, format!("{sign}{clean}")));
+    }
+
+    let (whole, fraction) = match clean.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (clean.as_str(), None),
+    };
+    let digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+    let empty = whole.is_empty() && fraction.is_none_or(str::is_empty);
+    if empty || !digits(whole) || !fraction.is_none_or(digits) {
+        return Err(invalid());
+    }
+
+    // `.5` → `0.5` and `5.` → `5`: the same number, written the way every reader parses it.
+    let written = match fraction {
+        Some("") => whole.to_owned(),
+        Some(fraction) if whole.is_empty() => format!("0.{fraction}"),
+        _ => clean.clone(),
+    };
+    if written != clean {
+        let rule = if whole.is_empty() {
+            "leading 0 added"
+        } else {
+            "trailing point removed"
+        };
+        steps.push(Step::new(rule, format!("{sign}{written}")));
+    }
+
+    let value = format!("{sign}{written}");
+    Ok(if comma_decimal {
+        Reading::CommaDecimal(value)
+    } else {
+        Reading::Plain(value)
+    })
+}
+
+/// `1,234,567` or `1.234.567`: a first group of one to three digits, then groups of exactly
+/// three, all split by `separator`.
+fn is_grouped(body: &str, separator: char) -> bool {
+    let digits = |group: &str| group.chars().all(|c| c.is_ascii_digit());
+    let mut groups = body.split(separator);
+    let first = groups
+        .next()
+        .is_some_and(|group| (1..=3).contains(&group.len()) && digits(group));
+    first && groups.all(|group| group.len() == 3 && digits(group))
+}
+
+/// Currency signs that end up next to amounts.
+const CURRENCY_SIGNS: [char; 15] = [
+    '€', '$', '£', '¥', '₹', '₽', '₩', '₺', '₴', '₪', '฿', '¢', '₫', '₱', '₦',
+];
+
+/// Why a text is not a decimal, for the `number.invalid` message.
+fn why_not_decimal(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    let has_code = text.split(|c: char| !c.is_ascii_alphabetic()).any(|word| {
+        word.len() == 3 && iso_currency::Currency::from_code(&word.to_ascii_uppercase()).is_some()
+    });
+    if has_code || text.contains(CURRENCY_SIGNS) || lower.contains("zł") {
+        return "Send the number alone, without a currency sign or code (the currency goes in its own field)".to_owned();
+    }
+    if ["inf", "infinity", "∞"].contains(&unsigned) {
+        return "It is not a finite number: send the real amount".to_owned();
+    }
+    if unsigned.starts_with("0x") {
+        return "Hexadecimal is not accepted: send the amount in decimal digits".to_owned();
+    }
+    let exponent = unsigned.split_once('e').is_some_and(|(mantissa, power)| {
+        let power = power.trim_start_matches(['+', '-']);
+        !mantissa.is_empty()
+            && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && !power.is_empty()
+            && power.chars().all(|c| c.is_ascii_digit())
+    });
+    if exponent {
+        let plain = text
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| f.to_string())
+            .filter(|plain| plain.len() <= 30)
+            .map_or_else(String::new, |plain| format!(": {plain}"));
+        return format!("Exponent notation is not accepted: send the plain decimal{plain}");
+    }
+    "Send digits with one decimal point (or comma) and optional thousands separators, such as 1234.50".to_owned()
 }
 
 /// An integer (`quantity`, `num_items`): whole numbers, `2.0` and `"2"` are accepted.
@@ -355,6 +488,25 @@ fn from_number(value: f64, text: &str) -> Normalized<Timestamp> {
 }
 
 fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
+    // A time zone annotation (`[Europe/Paris]`) must name a zone pinspect knows, with or
+    // without an offset: an unknown name means the source is not what it claims to be.
+    let zone = zone_annotation(text);
+    if let Some(zone) = zone
+        && zone.starts_with(|c: char| c.is_ascii_alphabetic())
+        && let Err(err) = jiff::tz::TimeZone::get(zone)
+    {
+        log::debug!("time zone {zone:?} not found: {err}");
+        return Some(Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::EventTimeInvalid,
+                format!(
+                    "{text:?} names the time zone {zone:?}, which is not in the time zone database (IANA names such as Europe/Paris or America/New_York); not sent. Fix the zone name, or send an offset such as +02:00"
+                ),
+            ),
+        ));
+    }
+
     if let Ok(instant) = text.parse::<jiff::Timestamp>() {
         let seconds = instant.as_second();
         return Some(Normalized::ok(
@@ -374,6 +526,23 @@ fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
             Timestamp { seconds },
             vec![Step::new(
                 "ISO 8601 with offset → Unix seconds",
+                seconds.to_string(),
+            )],
+        ));
+    }
+    // No offset, but a zone: the local time is read in that zone (2025-04-18T07:53:39 in
+    // Europe/Paris is 05:53:39 UTC), not as UTC.
+    if let Some(zone) = zone
+        && let Ok(zoned) = text.parse::<jiff::ZonedDateTime>()
+    {
+        let seconds = zoned.timestamp().as_second();
+        return Some(Normalized::ok(
+            Timestamp { seconds },
+            vec![Step::new(
+                format!(
+                    "ISO 8601 local time in {zone} ({}) → Unix seconds",
+                    zoned.offset()
+                ),
                 seconds.to_string(),
             )],
         ));
@@ -404,6 +573,17 @@ fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
     )
 }
 
+/// The time zone in a bracketed annotation: an IANA name (`[Europe/Paris]`,
+/// `[!Europe/Paris]`) or an offset (`[+02:00]`); `None` without one. Key-value annotations
+/// (`[u-ca=gregory]`) are not zones.
+fn zone_annotation(text: &str) -> Option<&str> {
+    text.split('[')
+        .skip(1)
+        .filter_map(|rest| rest.split_once(']').map(|(inside, _)| inside))
+        .map(|inside| inside.trim_start_matches('!'))
+        .find(|inside| !inside.is_empty() && !inside.contains('='))
+}
+
 /// `2025-04-18T07:53:39+02` → `2025-04-18T07:53:39+02:00`.
 fn pad_hour_offset(text: &str) -> Option<String> {
     let sign_at = text.rfind(['+', '-'])?;
@@ -412,6 +592,42 @@ fn pad_hour_offset(text: &str) -> Option<String> {
         && offset.len() == 2
         && offset.chars().all(|c| c.is_ascii_digit()))
     .then(|| format!("{text}:00"))
+}
+
+/// A currency from any JSON value. Only text can be an ISO 4217 letter code: a number (`978`,
+/// the numeric code of EUR) or a boolean goes through the same check and is `currency.invalid`
+/// (the message names the letter code a numeric code stands for); a list or an object is
+/// `value.wrong_type`.
+pub fn currency_value(raw: &Value) -> Normalized<String> {
+    let text = match raw {
+        Value::String(text) => return currency(text),
+        Value::Number(number) => number_text(number),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Null | Value::Array(_) | Value::Object(_) => return self::text(raw),
+    };
+    let numeric = raw
+        .as_u64()
+        .and_then(|code| u16::try_from(code).ok())
+        .and_then(iso_currency::Currency::from_numeric);
+    let hint = numeric.map_or_else(
+        || "Map the field that holds the three-letter code (EUR, USD, GBP …)".to_owned(),
+        |currency| {
+            format!(
+                "{text} is the ISO 4217 numeric code of {}: send \"{}\"",
+                currency.code(),
+                currency.code()
+            )
+        },
+    );
+    Normalized::ok(text.clone(), vec![Step::new(format!("{} → text", kind(raw)), text)]).with(
+        Finding::new(
+            Code::CurrencyInvalid,
+            format!(
+                "the source holds {} {raw}, not a three-letter ISO 4217 code; Pinterest rejects it. {hint}",
+                kind(raw)
+            ),
+        ),
+    )
 }
 
 /// An ISO 4217 currency code, upper-cased.
@@ -442,8 +658,29 @@ pub fn currency(raw: &str) -> Normalized<String> {
     result
 }
 
-/// A client IP address. A proxy chain keeps its first public address, a port or brackets are
-/// removed, each with a warning; private, loopback and other non-visitor addresses are dropped.
+/// A client IP address from any JSON value: only text can hold an address. A number
+/// (`3405803783`, an address packed into an integer) or a boolean is `ip.invalid`, never sent
+/// as its text.
+pub fn ip_address_value(raw: &Value) -> Normalized<String> {
+    match raw {
+        Value::String(text) => ip_address(text),
+        other => Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::IpInvalid,
+                format!(
+                    "the source holds {} {other}, not an address written as text such as \"203.0.113.7\"; not sent. Map the field that holds the visitor's address as text",
+                    kind(other)
+                ),
+            ),
+        ),
+    }
+}
+
+/// A client IP address. A proxy chain (`X-Forwarded-For`) keeps its first public address, a
+/// port or brackets are removed, each with a warning; parts of a chain that are not addresses
+/// (`unknown`, `-`, nothing between two commas) are skipped; private, loopback, reserved and
+/// other non-visitor addresses are dropped.
 pub fn ip_address(raw: &str) -> Normalized<String> {
     if let Some(empty) = blank(&Value::from(raw)) {
         return empty;
@@ -452,46 +689,55 @@ pub fn ip_address(raw: &str) -> Normalized<String> {
     let mut findings = Vec::new();
     let trimmed = raw.trim();
 
-    let candidates: Vec<&str> = trimmed
-        .split([',', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let parsed: Vec<(IpAddr, bool)> = candidates
+    let parts = hops(trimmed);
+    let parsed: Vec<(IpAddr, bool)> = parts.iter().filter_map(|part| parse_ip(part)).collect();
+    let skipped: Vec<&str> = parts
         .iter()
-        .filter_map(|part| parse_ip(part))
+        .copied()
+        .filter(|part| parse_ip(part).is_none())
         .collect();
 
-    if parsed.len() < candidates.len() || parsed.is_empty() {
+    if parsed.is_empty() {
+        let what = if parts.len() > 1 {
+            "none of its parts is an IPv4 or IPv6 address"
+        } else {
+            "it is not an IPv4 or IPv6 address"
+        };
         return Normalized::dropped(
             steps,
-            Finding::new(
-                Code::IpInvalid,
-                format!("{trimmed:?} is not an IPv4 or IPv6 address; not sent"),
-            ),
+            Finding::new(Code::IpInvalid, format!("{trimmed:?}: {what}; not sent")),
         );
     }
 
     let decorated = parsed.iter().any(|(_, decorated)| *decorated);
     let chosen = parsed
         .iter()
-        .find(|(ip, _)| is_public(*ip))
+        .find(|(ip, _)| not_public(*ip).is_none())
         .map(|(ip, _)| *ip);
-    if parsed.len() > 1 || decorated {
+    if parts.len() > 1 || decorated {
         let kept = chosen.map_or_else(
-            || "none of them is public".to_owned(),
+            || "none of its addresses is public".to_owned(),
             |ip| format!("sent {ip}"),
         );
+        let skipped = if skipped.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = skipped.iter().map(|part| format!("{part:?}")).collect();
+            format!(" ({} skipped: not an address)", names.join(", "))
+        };
         findings.push(Finding::new(
             Code::IpProxyChain,
-            format!("{trimmed:?} is not a single bare address (proxy chain, port or brackets); {kept}. Send the visitor's address alone"),
+            format!("{trimmed:?} is not a single bare address (proxy chain, port or brackets){skipped}; {kept}. Send the visitor's address alone"),
         ));
     }
     let Some(ip) = chosen else {
-        let first = parsed[0].0;
-        findings.push(Finding::new(
-            Code::IpNotPublic,
-            format!("{first} is a private, loopback or reserved address, not the visitor's; not sent. Check the proxy's forwarded-for header"),
-        ));
+        if let Some((first, _)) = parsed.first() {
+            let what = not_public(*first).unwrap_or("reserved");
+            findings.push(Finding::new(
+                Code::IpNotPublic,
+                format!("{first} is a {what} address, not the visitor's; not sent. Check the proxy's forwarded-for header"),
+            ));
+        }
         return Normalized {
             value: None,
             steps,
@@ -501,14 +747,12 @@ pub fn ip_address(raw: &str) -> Normalized<String> {
 
     // A single bare address is sent exactly as received (only trimmed); otherwise the
     // visitor's address is written in its standard form.
-    let text = if parsed.len() == 1
-        && !decorated
-        && trimmed.parse::<IpAddr>().is_ok_and(|own| own == ip)
-    {
-        trimmed.to_owned()
-    } else {
-        ip.to_string()
-    };
+    let text =
+        if parts.len() == 1 && !decorated && trimmed.parse::<IpAddr>().is_ok_and(|own| own == ip) {
+            trimmed.to_owned()
+        } else {
+            ip.to_string()
+        };
     if text != raw {
         steps.push(Step::new("bare visitor address", text.clone()));
     }
@@ -523,6 +767,20 @@ pub fn ip_address(raw: &str) -> Normalized<String> {
         steps,
         findings,
     }
+}
+
+/// The parts of a chain: commas and spaces separate them; nothing between two commas is an
+/// empty part (reported as skipped).
+fn hops(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    for hop in text.split(',') {
+        let before = parts.len();
+        parts.extend(hop.split_whitespace());
+        if parts.len() == before {
+            parts.push("");
+        }
+    }
+    parts
 }
 
 /// Parses one address, allowing `[v6]:port` and `v4:port`; the flag says it was decorated.
@@ -551,26 +809,113 @@ fn unmap(ip: IpAddr) -> IpAddr {
     }
 }
 
-fn is_public(ip: IpAddr) -> bool {
+/// IPv4 blocks that are never a visitor's address: the IANA special-purpose blocks that are
+/// not globally reachable, plus multicast. Documentation blocks (`192.0.2.0/24`,
+/// `198.51.100.0/24`, `203.0.113.0/24`) are kept on purpose: examples and tests use them.
+const NOT_PUBLIC_V4: &[([u8; 4], u8, &str)] = &[
+    ([0, 0, 0, 0], 8, "\"this network\" (0.0.0.0/8)"),
+    ([10, 0, 0, 0], 8, "private (10.0.0.0/8)"),
+    ([100, 64, 0, 0], 10, "carrier-grade NAT (100.64.0.0/10)"),
+    ([127, 0, 0, 0], 8, "loopback (127.0.0.0/8)"),
+    ([169, 254, 0, 0], 16, "link-local (169.254.0.0/16)"),
+    ([172, 16, 0, 0], 12, "private (172.16.0.0/12)"),
+    (
+        [192, 0, 0, 0],
+        24,
+        "IETF protocol assignment (192.0.0.0/24)",
+    ),
+    ([192, 168, 0, 0], 16, "private (192.168.0.0/16)"),
+    ([198, 18, 0, 0], 15, "benchmarking (198.18.0.0/15)"),
+    ([224, 0, 0, 0], 4, "multicast (224.0.0.0/4)"),
+    ([240, 0, 0, 0], 4, "reserved or broadcast (240.0.0.0/4)"),
+];
+
+/// IPv6 blocks inside the not-public ones below that are globally reachable after all
+/// (anycast services and ORCHIDv2/DET identifiers inside `2001::/23`).
+const PUBLIC_V6_EXCEPTIONS: &[(u128, u8)] = &[
+    (0x2001_0001_0000_0000_0000_0000_0000_0001, 128),
+    (0x2001_0001_0000_0000_0000_0000_0000_0002, 128),
+    (0x2001_0003_0000_0000_0000_0000_0000_0000, 32),
+    (0x2001_0004_0112_0000_0000_0000_0000_0000, 48),
+    (0x2001_0020_0000_0000_0000_0000_0000_0000, 27),
+];
+
+/// IPv6 blocks that are never a visitor's address. Documentation (`2001:db8::/32`) is kept on
+/// purpose, as for IPv4.
+const NOT_PUBLIC_V6: &[(u128, u8, &str)] = &[
+    (0, 128, "unspecified (::)"),
+    (1, 128, "loopback (::1)"),
+    (
+        0x0064_ff9b_0001_0000_0000_0000_0000_0000,
+        48,
+        "local IPv4/IPv6 translation (64:ff9b:1::/48)",
+    ),
+    (
+        0x0100_0000_0000_0000_0000_0000_0000_0000,
+        64,
+        "discard-only (100::/64)",
+    ),
+    (
+        0x2001_0000_0000_0000_0000_0000_0000_0000,
+        23,
+        "IETF protocol assignment (2001::/23)",
+    ),
+    (
+        0x2002_0000_0000_0000_0000_0000_0000_0000,
+        16,
+        "6to4 relay (2002::/16)",
+    ),
+    (
+        0x5f00_0000_0000_0000_0000_0000_0000_0000,
+        16,
+        "segment-routing (5f00::/16)",
+    ),
+    (
+        0xfc00_0000_0000_0000_0000_0000_0000_0000,
+        7,
+        "unique local (fc00::/7)",
+    ),
+    (
+        0xfe80_0000_0000_0000_0000_0000_0000_0000,
+        10,
+        "link-local (fe80::/10)",
+    ),
+    (
+        0xff00_0000_0000_0000_0000_0000_0000_0000,
+        8,
+        "multicast (ff00::/8)",
+    ),
+];
+
+fn in_block(address: u128, base: u128, prefix: u8, width: u32) -> bool {
+    let shift = width - u32::from(prefix);
+    shift >= width || (address >> shift) == (base >> shift)
+}
+
+/// What kind of non-visitor address `ip` is, or `None` for a public address.
+fn not_public(ip: IpAddr) -> Option<&'static str> {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)))
+            let address = u128::from(u32::from(v4));
+            NOT_PUBLIC_V4
+                .iter()
+                .find(|(base, prefix, _)| {
+                    in_block(address, u128::from(u32::from_be_bytes(*base)), *prefix, 32)
+                })
+                .map(|(_, _, what)| *what)
         }
         IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+            let address = u128::from(v6);
+            if PUBLIC_V6_EXCEPTIONS
+                .iter()
+                .any(|(base, prefix)| in_block(address, *base, *prefix, 128))
+            {
+                return None;
+            }
+            NOT_PUBLIC_V6
+                .iter()
+                .find(|(base, prefix, _)| in_block(address, *base, *prefix, 128))
+                .map(|(_, _, what)| *what)
         }
     }
 }
@@ -584,6 +929,24 @@ fn looks_masked(ip: IpAddr) -> bool {
 
 /// The four action sources Pinterest accepts.
 pub const ACTION_SOURCES: [&str; 4] = ["app_android", "app_ios", "offline", "web"];
+
+/// An action source from any JSON value: only text can be one of the four values; a number, a
+/// boolean, a list or an object is `action_source.invalid` and not sent.
+pub fn action_source_value(raw: &Value) -> Normalized<String> {
+    match raw {
+        Value::String(text) => action_source(text),
+        other => Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::ActionSourceInvalid,
+                format!(
+                    "the source holds {} {other}, not one of the texts app_android, app_ios, offline, web; not sent, and Pinterest rejects an event without it",
+                    kind(other)
+                ),
+            ),
+        ),
+    }
+}
 
 /// An explicit action source: trimmed and lower-cased, and checked against the four values.
 pub fn action_source(raw: &str) -> Normalized<String> {
@@ -650,14 +1013,10 @@ pub fn derive_action_source(event: &Value) -> (String, String) {
 /// number (also URL-encoded), or a URL query parameter named like personal data (`email`,
 /// `phone`, `firstname`, `zip`, …) with a value. Returns what was found, for the message.
 pub fn personal_data_in(text: &str) -> Option<String> {
-    let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
-    let decoded = decoded.replace('+', " +");
+    let decoded = fully_decoded(text).replace('+', " +");
     let is_separator = |c: char| c.is_whitespace() || "&?=/;,\"'<>()[]{}|#".contains(c);
 
-    if decoded
-        .split(is_separator)
-        .any(|token| looks_like_email(token.trim_matches('.')))
-    {
+    if decoded.split(is_separator).any(contains_email) {
         return Some("an e-mail address".to_owned());
     }
 
@@ -682,6 +1041,40 @@ pub fn personal_data_in(text: &str) -> Option<String> {
 
     personal_query_parameter(text)
         .map(|name| format!("the query parameter {name:?}, which carries personal data"))
+}
+
+/// `text` percent-decoded until nothing changes (at most three times): `%2540` is an `@`
+/// encoded twice, as happens when a URL is put into another URL's query.
+fn fully_decoded(text: &str) -> String {
+    let mut decoded = text.to_owned();
+    for _ in 0..3 {
+        let next = percent_encoding::percent_decode_str(&decoded)
+            .decode_utf8_lossy()
+            .into_owned();
+        if next == decoded {
+            break;
+        }
+        decoded = next;
+    }
+    decoded
+}
+
+/// Whether a token holds an e-mail address around one of its `@`: the address may be glued
+/// to a URL's userinfo (`jane.doe@example.com@shop.example`, `jane.doe@example.com:pw@host`),
+/// so each `@` is checked with the text up to the neighbouring `@` or `:`.
+fn contains_email(token: &str) -> bool {
+    let stop = |c: char| c == '@' || c == ':';
+    token.match_indices('@').any(|(at, _)| {
+        let before = &token[..at];
+        let after = &token[at + 1..];
+        let local = before.rsplit(stop).next().unwrap_or(before);
+        let domain = after.split(stop).next().unwrap_or(after);
+        looks_like_email(&format!(
+            "{}@{}",
+            local.trim_matches('.'),
+            domain.trim_matches('.')
+        ))
+    })
 }
 
 /// Query parameter names that carry personal data, compared without case, `-` or `_`.
@@ -762,6 +1155,118 @@ mod tests {
         assert!(decimal(&json!("-0.00")).findings.is_empty());
     }
 
+    fn sent(raw: &Value) -> Option<String> {
+        decimal(raw).value
+    }
+
+    fn first_code(raw: &Value) -> Option<Code> {
+        decimal(raw).findings.first().map(|f| f.code)
+    }
+
+    #[test]
+    fn one_comma_before_three_digits_is_ambiguous() {
+        for raw in ["1,234", "12,345", "999,999", "-1,234", "+1,234", "1 ,234"] {
+            assert_eq!(sent(&json!(raw)), None, "{raw}");
+            assert_eq!(
+                first_code(&json!(raw)),
+                Some(Code::NumberAmbiguous),
+                "{raw}"
+            );
+        }
+        let message = &decimal(&json!("1,234")).findings[0].message;
+        assert!(
+            message.contains("1.234") && message.contains("1234"),
+            "{message}"
+        );
+        // Decimal commas that cannot be thousands separators stay decimal commas.
+        for (raw, want) in [
+            ("1,23", "1.23"),
+            ("19,95", "19.95"),
+            ("0,125", "0.125"),
+            ("1,2345", "1.2345"),
+            ("1234,567", "1234.567"),
+            ("1 234,567", "1234.567"),
+        ] {
+            assert_eq!(sent(&json!(raw)).as_deref(), Some(want), "{raw}");
+            assert_eq!(
+                first_code(&json!(raw)),
+                Some(Code::NumberCommaDecimal),
+                "{raw}"
+            );
+        }
+        // Unchanged rules.
+        for (raw, want) in [
+            ("1,234.56", "1234.56"),
+            ("1.234,56", "1234.56"),
+            ("1.234", "1.234"),
+            ("1,234,567", "1234567"),
+            ("1.234.567", "1234567"),
+            ("1 234 567", "1234567"),
+            ("1'234.50", "1234.50"),
+        ] {
+            assert_eq!(sent(&json!(raw)).as_deref(), Some(want), "{raw}");
+        }
+    }
+
+    #[test]
+    fn zero_and_bare_points_are_written_plainly() {
+        for (raw, want) in [
+            (json!("-0"), "0"),
+            (json!("-0.00"), "0.00"),
+            (json!(-0.0), "0"),
+            (json!("-,0"), "0.0"),
+            (json!(".5"), "0.5"),
+            (json!("5."), "5"),
+            (json!("-.5"), "-0.5"),
+            (json!(",5"), "0.5"),
+            (json!("+5"), "5"),
+        ] {
+            let result = decimal(&raw);
+            assert_eq!(result.value.as_deref(), Some(want), "{raw}");
+        }
+        assert!(decimal(&json!("-0")).findings.is_empty());
+        assert!(decimal(&json!(".5")).findings.is_empty());
+        let steps = decimal(&json!(".5")).steps;
+        assert_eq!(steps[0].rule, "leading 0 added");
+        let steps = decimal(&json!("+5")).steps;
+        assert_eq!(steps[0].rule, "remove the + sign");
+        assert_eq!(first_code(&json!("-.5")), Some(Code::NumberNegative));
+        for raw in [".", "-", "+", "5..", "..5", "5.5.", "--5"] {
+            assert_eq!(first_code(&json!(raw)), Some(Code::NumberInvalid), "{raw}");
+        }
+    }
+
+    #[test]
+    fn invalid_numbers_say_what_is_wrong() {
+        let message = |raw: &str| decimal(&json!(raw)).findings[0].message.clone();
+        for raw in [
+            "Infinity",
+            "-inf",
+            "1e3",
+            "1.5E-2",
+            "0x1A",
+            "59,90 €",
+            "EUR 10",
+            "$5",
+            "thirty",
+        ] {
+            assert_eq!(first_code(&json!(raw)), Some(Code::NumberInvalid), "{raw}");
+        }
+        assert!(message("Infinity").contains("not a finite number"));
+        assert!(message("1e3").contains("Exponent notation") && message("1e3").contains("1000"));
+        assert!(message("0x1A").contains("Hexadecimal"));
+        for raw in ["59,90 €", "EUR 10", "$5", "10 zł"] {
+            assert!(message(raw).contains("currency sign or code"), "{raw}");
+        }
+        for raw in ["Infinity", "1e3", "0x1A", "thirty", "12abc"] {
+            assert!(
+                !message(raw).contains("currency"),
+                "{raw}: {}",
+                message(raw)
+            );
+        }
+    }
+
     #[test]
     fn integers_and_booleans() {
         assert_eq!(integer(&json!("2")).value, Some(2));
@@ -793,6 +1298,39 @@ mod tests {
                 timestamp(&raw).value,
                 Some(Timestamp { seconds: want }),
                 "{raw}"
+            );
+        }
+        for zoned in [
+            "2025-04-18T07:53:39[Europe/Paris]",
+            "2025-04-18T07:53:39+02:00[Europe/Paris]",
+            "2025-04-18T01:53:39[America/New_York]",
+            "2025-04-18T05:53:39[UTC]",
+            "2025-04-18T07:53:39[!Europe/Paris]",
+            "2025-04-18T07:53:39[+02:00]",
+        ] {
+            let result = timestamp(&json!(zoned));
+            assert_eq!(result.value, Some(Timestamp { seconds: want }), "{zoned}");
+            assert!(result.findings.is_empty(), "{zoned}: {:?}", result.findings);
+        }
+        let paris = timestamp(&json!("2025-04-18T07:53:39[Europe/Paris]"));
+        assert!(
+            paris.steps[0].rule.contains("Europe/Paris"),
+            "{:?}",
+            paris.steps
+        );
+        for unknown in [
+            "2025-04-18T07:53:39[Mars/Olympus]",
+            "2025-04-18T07:53:39+02:00[Europe/Pariss]",
+        ] {
+            let result = timestamp(&json!(unknown));
+            assert_eq!(result.value, None, "{unknown}");
+            assert_eq!(result.findings[0].code, Code::EventTimeInvalid);
+            assert!(
+                result.findings[0]
+                    .message
+                    .contains("not in the time zone database"),
+                "{}",
+                result.findings[0].message
             );
         }
         let no_offset = timestamp(&json!("2025-04-18T05:53:39"));
@@ -846,6 +1384,137 @@ mod tests {
     }
 
     #[test]
+    fn non_text_action_sources_are_invalid() {
+        for raw in [json!(1), json!(true), json!({"web": true})] {
+            let result = action_source_value(&raw);
+            assert_eq!(result.value, None, "{raw}");
+            assert_eq!(result.findings[0].code, Code::ActionSourceInvalid, "{raw}");
+        }
+        assert_eq!(
+            action_source_value(&json!(" Web ")).value.as_deref(),
+            Some("web")
+        );
+    }
+
+    #[test]
+    fn non_text_currencies_are_checked() {
+        for raw in [json!(978), json!(true), json!(12.5), json!(0)] {
+            let result = currency_value(&raw);
+            let codes: Vec<Code> = result.findings.iter().map(|f| f.code).collect();
+            assert_eq!(codes, [Code::CurrencyInvalid], "{raw}");
+        }
+        assert!(
+            currency_value(&json!(978)).findings[0]
+                .message
+                .contains("numeric code of EUR")
+        );
+        assert_eq!(
+            currency_value(&json!(["EUR"])).findings[0].code,
+            Code::ValueWrongType
+        );
+        let text = currency_value(&json!("eur"));
+        assert_eq!(text.value.as_deref(), Some("EUR"));
+    }
+
+    #[test]
+    fn ip_chains_skip_parts_that_are_not_addresses() {
+        for chain in [
+            "unknown, 203.0.113.7",
+            "-, 203.0.113.7",
+            ", 203.0.113.7",
+            "unknown,10.0.0.1, 203.0.113.7",
+        ] {
+            let result = ip_address(chain);
+            assert_eq!(result.value.as_deref(), Some("203.0.113.7"), "{chain}");
+            assert_eq!(result.findings.len(), 1, "{chain}: {:?}", result.findings);
+            assert_eq!(result.findings[0].code, Code::IpProxyChain);
+            assert!(
+                result.findings[0]
+                    .message
+                    .contains("skipped: not an address"),
+                "{}",
+                result.findings[0].message
+            );
+        }
+        for single in ["unknown", "-", "unknown, -", "300.1.2.3"] {
+            let result = ip_address(single);
+            assert_eq!(result.value, None, "{single}");
+            assert_eq!(result.findings[0].code, Code::IpInvalid, "{single}");
+        }
+    }
+
+    #[test]
+    fn non_text_ips_are_invalid() {
+        for raw in [
+            json!(3_405_803_783_u64),
+            json!(true),
+            json!(1.5),
+            json!(["203.0.113.7"]),
+        ] {
+            let result = ip_address_value(&raw);
+            assert_eq!(result.value, None, "{raw}");
+            assert_eq!(result.findings[0].code, Code::IpInvalid, "{raw}");
+        }
+        assert_eq!(
+            ip_address_value(&json!("203.0.113.7")).value.as_deref(),
+            Some("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn reserved_ranges_are_not_the_visitor() {
+        for reserved in [
+            "240.0.0.1",
+            "250.1.2.3",
+            "255.255.255.255",
+            "198.18.0.1",
+            "198.19.255.254",
+            "192.0.0.1",
+            "100.64.0.1",
+            "0.1.2.3",
+            "224.0.0.1",
+            "64:ff9b:1::1",
+            "100::1",
+            "2001::1",
+            "2001:2::1",
+            "2002:cb00:7107::1",
+            "5f00::1",
+            "fd00::1",
+            "fe80::1",
+            "ff02::1",
+        ] {
+            let result = ip_address(reserved);
+            assert_eq!(result.value, None, "{reserved}");
+            assert_eq!(result.findings[0].code, Code::IpNotPublic, "{reserved}");
+        }
+        // Documentation blocks stay public: tests and examples use them.
+        for public in [
+            "203.0.113.7",
+            "198.51.100.2",
+            "192.0.2.1",
+            "198.20.0.1",
+            "2001:db8::1",
+            "2001:1::1",
+            "2001:20::1",
+            "2606:4700::1111",
+            "8.8.8.8",
+        ] {
+            let result = ip_address(public);
+            assert_eq!(result.value.as_deref(), Some(public), "{public}");
+            assert!(
+                result.findings.is_empty(),
+                "{public}: {:?}",
+                result.findings
+            );
+        }
+        assert!(
+            ip_address("198.18.0.1").findings[0]
+                .message
+                .contains("benchmarking")
+        );
+    }
+
+    #[test]
     fn action_sources() {
         assert!(action_source("web").findings.is_empty());
         assert_eq!(
@@ -877,6 +1546,21 @@ mod tests {
             personal_data_in("https://x.io/c?Last_Name=Doe&tel=0655501234")
                 .is_some_and(|what| what.contains("Last_Name"))
         );
+        for hidden in [
+            "https://x.io/a?next=%2Fthanks%3Fu%3Djane.doe%2540example.com",
+            "https://x.io/a?u=jane.doe%252540example.com",
+            "https://jane.doe@example.com@shop.example/thanks",
+            "https://jane.doe%40example.com:secret@shop.example/",
+            "https://jane.doe@example.com:secret@shop.example/",
+        ] {
+            assert_eq!(
+                personal_data_in(hidden).as_deref(),
+                Some("an e-mail address"),
+                "{hidden}"
+            );
+        }
+        assert_eq!(personal_data_in("https://medium.com/@shop/post-1"), None);
+        assert_eq!(personal_data_in("https://x.io/100%25-cotton"), None);
         assert_eq!(personal_data_in("https://x.io/c?email=&ref=1"), None);
         assert_eq!(personal_data_in("https://x.io/p/42?utm_source=pin"), None);
         assert_eq!(personal_data_in("summer dresses"), None);
