@@ -148,11 +148,14 @@ pub fn inspect_each(
             if stopped.load(Ordering::Relaxed) {
                 return None;
             }
-            let mut inspection =
-                inspect_with_rules(event, first_index + position, mapping, &rules, now);
-            if !with_traces {
-                inspection.trace = Vec::new();
-            }
+            let inspection = inspect_with_rules(
+                event,
+                first_index + position,
+                mapping,
+                &rules,
+                now,
+                with_traces,
+            );
             let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
             if keep_going(finished) {
                 Some(inspection)
@@ -166,7 +169,7 @@ pub fn inspect_each(
 
 /// Inspects one event.
 pub fn inspect(event: &SourceEvent, index: usize, mapping: &Mapping, now: i64) -> Inspection {
-    inspect_with_rules(event, index, mapping, &mapping.rules(), now)
+    inspect_with_rules(event, index, mapping, &mapping.rules(), now, true)
 }
 
 fn inspect_with_rules(
@@ -175,6 +178,7 @@ fn inspect_with_rules(
     mapping: &Mapping,
     rules: &[Rule],
     now: i64,
+    with_traces: bool,
 ) -> Inspection {
     let source_event_name = event.event_name().map(str::to_owned);
     let mut inspection = Inspection {
@@ -191,7 +195,7 @@ fn inspect_with_rules(
         return inspection;
     }
 
-    let mut builder = Builder::new(&event.body, mapping, now);
+    let mut builder = Builder::new(&event.body, mapping, now, with_traces);
     builder.diagnostics.extend(event.warnings.iter().cloned());
     let Some(event_name) = builder.event_name() else {
         inspection.diagnostics = builder.diagnostics;
@@ -245,6 +249,10 @@ struct Builder<'a> {
     diagnostics: Vec<Diagnostic>,
     trace: Vec<TraceEntry>,
     outcomes: BTreeMap<String, FieldOutcome>,
+
+    /// Whether to keep the trace. Without it the common-mistake hashes, most of the cost of a
+    /// hashed field, are not worked out either.
+    tracing: bool,
 }
 
 /// A source value that won.
@@ -264,8 +272,16 @@ struct Converted {
 }
 
 impl<'a> Builder<'a> {
-    fn new(event: &'a Value, mapping: &'a Mapping, now: i64) -> Self {
+    /// Keeps a trace entry, when tracing.
+    fn push_trace(&mut self, entry: TraceEntry) {
+        if self.tracing {
+            self.trace.push(entry);
+        }
+    }
+
+    fn new(event: &'a Value, mapping: &'a Mapping, now: i64, tracing: bool) -> Self {
         Self {
+            tracing,
             event,
             mapping,
             options: normalize::Options {
@@ -328,7 +344,7 @@ impl<'a> Builder<'a> {
                             "event_name",
                             format!("{source_name:?} is in no event table and unmapped events are set to be skipped; not sent{hint}"),
                         ));
-                        self.trace.push(event_name_trace(
+                        self.push_trace(event_name_trace(
                             &source_name,
                             None,
                             "skipped",
@@ -354,8 +370,7 @@ impl<'a> Builder<'a> {
             ));
         }
 
-        self.trace
-            .push(event_name_trace(&source_name, Some(&target), rule, &step));
+        self.push_trace(event_name_trace(&source_name, Some(&target), rule, &step));
         Some(target)
     }
 
@@ -408,7 +423,7 @@ impl<'a> Builder<'a> {
         outcome.source = found.as_ref().map(|f| f.source.clone());
 
         let Some(found) = found else {
-            self.trace.push(TraceEntry {
+            self.push_trace(TraceEntry {
                 field: path,
                 rule: rule_label(rule),
                 source: None,
@@ -428,7 +443,7 @@ impl<'a> Builder<'a> {
 
     fn push_skip(&mut self, path: &str) {
         self.outcomes.entry(path.to_owned()).or_default().skipped = true;
-        self.trace.push(TraceEntry {
+        self.push_trace(TraceEntry {
             field: path.to_owned(),
             rule: "skipped",
             source: None,
@@ -463,7 +478,7 @@ impl<'a> Builder<'a> {
         if let Some(sent) = &converted.sent {
             self.values.push((path.to_owned(), sent.clone()));
         }
-        self.trace.push(TraceEntry {
+        self.push_trace(TraceEntry {
             field: path.to_owned(),
             rule: rule_label(rule),
             source: Some(found.source),
@@ -522,7 +537,7 @@ impl<'a> Builder<'a> {
                 };
                 let path = rule.spec.path_for_item(index);
                 let Some(Some(found)) = found else {
-                    self.trace.push(TraceEntry {
+                    self.push_trace(TraceEntry {
                         field: path,
                         rule: rule_label(rule),
                         source: None,
@@ -551,7 +566,7 @@ impl<'a> Builder<'a> {
                         finding.message.clone(),
                     ));
                 }
-                self.trace.push(TraceEntry {
+                self.push_trace(TraceEntry {
                     field: path,
                     rule: rule_label(rule),
                     source: Some(found.source),
@@ -822,7 +837,7 @@ impl<'a> Builder<'a> {
                     .into_iter()
                     .map(|step| Step::new(format!("{prefix}{}", step.rule), step.value)),
             );
-            if result.value.is_none() {
+            if result.value.is_none() && self.tracing {
                 // Dropped: what a setup that hashes the raw value anyway would send.
                 mistakes.extend(hashcheck::dropped_variants(
                     Some(field),
@@ -832,7 +847,9 @@ impl<'a> Builder<'a> {
             }
             findings.extend(result.findings);
             if let Some(value) = result.value {
-                if let Some(clear) = &value.normalized {
+                if let Some(clear) = &value.normalized
+                    && self.tracing
+                {
                     mistakes.extend(hashcheck::variants(Some(field), &text, clear));
                 }
                 let hash = Value::String(value.sha256);

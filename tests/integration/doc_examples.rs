@@ -51,3 +51,30 @@ fn payloads_without_errors_validate_against_the_schema() {
         "no example was error-free, so nothing was validated"
     );
 }
+
+#[test]
+fn inspecting_without_traces_gives_the_same_payloads_and_diagnostics() {
+    use pinspect::core::inspect::inspect_all_with;
+
+    let mut events = load_file(&test_file("data/doc-examples.json")).unwrap();
+    events.extend(
+        load_file(&crate::support::root().join("assets/samples/sample-events.json")).unwrap(),
+    );
+    let mapping = Mapping::default();
+    let full = inspect_all(&events, &mapping, 1_796_126_400);
+    let light = inspect_all_with(&events, &mapping, 1_796_126_400, false, &|_| true).unwrap();
+    assert_eq!(full.len(), light.len());
+    for (with, without) in full.iter().zip(&light) {
+        assert_eq!(with.payload, without.payload, "event {}", with.index);
+        assert_eq!(
+            with.diagnostics, without.diagnostics,
+            "event {}",
+            with.index
+        );
+        assert!(without.trace.is_empty());
+    }
+    assert!(
+        full.iter().any(|i| !i.trace.is_empty()),
+        "the full run keeps traces"
+    );
+}
