@@ -849,6 +849,18 @@ pub fn write_config(path: &Path, mapping: &Mapping) -> std::io::Result<()> {
         .unwrap_or_else(|| Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(folder)?;
     file.write_all(to_config_text(mapping).as_bytes())?;
+
+    // The temporary file is private (0600); a config is meant to be handed on, so it gets the
+    // permissions of the file it replaces, or ordinary ones (0644) when it is new.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+
     file.as_file().sync_all()?;
     file.persist(path).map_err(|err| err.error)?;
     Ok(())
@@ -1416,6 +1428,23 @@ mod tests {
             )
         );
         assert!(check_advertiser_id("advertiser_id", &"9".repeat(19)).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn exports_are_readable_by_others_or_keep_the_old_mode() {
+        use std::os::unix::fs::PermissionsExt as _;
+
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("mapping.json");
+        write_config(&path, &Mapping::default()).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_config(&path, &Mapping::default()).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
     }
 
     #[test]
