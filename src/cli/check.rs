@@ -8,7 +8,7 @@ use std::io::Write as _;
 
 use super::{
     CommonArgs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Format, Inputs, MapArgs, load_inputs,
-    load_mapping, now, output, stdout_writer,
+    load_mapping, message, now, output, stdout_writer,
 };
 use crate::core::inspect::{Inspection, inspect_all_with};
 use crate::core::report;
@@ -21,6 +21,12 @@ fn inspect_inputs(args: &CommonArgs) -> Result<(Vec<Inspection>, Inputs), u8> {
     let inspections =
         inspect_all_with(&inputs.events, &mapping, now(args), false, &|_| true).unwrap_or_default();
     Ok((inspections, inputs))
+}
+
+/// Whether nothing at all could be read: then no result goes to stdout, so that a script never
+/// mistakes an empty body or report for "no events had problems".
+fn nothing_read(inputs: &Inputs) -> bool {
+    inputs.failed && inputs.events.is_empty()
 }
 
 fn status(has_errors: bool, inputs: &Inputs) -> u8 {
@@ -39,6 +45,17 @@ pub fn map(args: &MapArgs) -> u8 {
         Ok(result) => result,
         Err(code) => return code,
     };
+    if nothing_read(&inputs) {
+        return EXIT_USAGE;
+    }
+
+    if report::selected_payloads(&inspections, args.include_errors)
+        .next()
+        .is_none()
+    {
+        message(&empty_body_message(&inspections, args.include_errors));
+    }
+
     let mut out = stdout_writer();
     let layout = match args.common.format {
         Format::Text => report::Layout::Pretty,
@@ -50,6 +67,27 @@ pub fn map(args: &MapArgs) -> u8 {
     status(inspections.iter().any(Inspection::has_errors), &inputs)
 }
 
+/// Why `map` prints a body without events: Pinterest refuses `{"data":[]}` (at least one
+/// event a request), so an empty body must never pass silently.
+fn empty_body_message(inspections: &[Inspection], include_errors: bool) -> String {
+    let reason = if inspections.is_empty() {
+        "the input holds no events".to_owned()
+    } else if include_errors {
+        format!(
+            "none of the {} has a payload (every one is skipped)",
+            report::plural(inspections.len(), "event")
+        )
+    } else {
+        format!(
+            "every one of the {} has an error (see pinspect check; --include-errors emits them anyway)",
+            report::plural(inspections.len(), "event")
+        )
+    };
+    format!(
+        "warning: the request body holds no event: {reason}; Pinterest refuses a body with an empty data list"
+    )
+}
+
 /// `pinspect check`: the report on stdout.
 pub fn check(args: &CommonArgs) -> u8 {
     match args.format {
@@ -59,6 +97,10 @@ pub fn check(args: &CommonArgs) -> u8 {
                 Err(code) => return code,
             };
             let inputs = load_inputs(&args.files);
+            if nothing_read(&inputs) {
+                return EXIT_USAGE;
+            }
+
             let mut out = stdout_writer();
             let summary = report::write_check_report(
                 &mut out,
@@ -78,6 +120,10 @@ pub fn check(args: &CommonArgs) -> u8 {
                 Ok(result) => result,
                 Err(code) => return code,
             };
+            if nothing_read(&inputs) {
+                return EXIT_USAGE;
+            }
+
             output(&report::text_report(&inspections, &inputs.events));
             status(inspections.iter().any(Inspection::has_errors), &inputs)
         }

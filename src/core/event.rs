@@ -471,7 +471,9 @@ fn syntax_message(err: &serde_json::Error) -> String {
 
 /// `serde_json`'s message in plainer words where it is cryptic. Config files use it too.
 pub(crate) fn explain_json_message(message: &str) -> String {
-    if message.contains("recursion limit") {
+    if message.starts_with("EOF while parsing") {
+        format!("{message}: the JSON ends too early (a missing }} or ], or the file was cut short)")
+    } else if message.contains("recursion limit") {
         "the JSON is nested more than 128 levels deep".to_owned()
     } else if message.contains("hex escape") {
         // serde_json says "unexpected end of hex escape" for "\ud800" alone and "lone leading
@@ -814,6 +816,16 @@ mod tests {
         let err = parse_text("bad.json", text).unwrap_err();
         assert_eq!(err.location(), Some((3, 12)));
         assert!(err.to_string().starts_with("bad.json:3:12: "), "{err}");
+    }
+
+    #[test]
+    fn a_file_cut_short_says_so_at_its_end() {
+        let text = "[{\"event_name\": \"purchase\",\n \"x\": ";
+        let err = parse_text("cut.json", text).unwrap_err();
+        assert_eq!(err.location(), Some((2, 6)));
+        let message = err.to_string();
+        assert!(message.starts_with("cut.json:2:6: "), "{message}");
+        assert!(message.contains("the JSON ends too early"), "{message}");
     }
 
     #[test]

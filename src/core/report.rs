@@ -271,8 +271,9 @@ pub fn text_report(inspections: &[Inspection], events: &[SourceEvent]) -> String
             .get(inspection.index)
             .map(|e| e.origin.to_string())
             .unwrap_or_default();
-        let source = inspection.source_event_name.as_deref().unwrap_or("?");
-        let target = inspection.event_name.as_deref().unwrap_or("not sent");
+        let origin = printable(&origin);
+        let source = printable(inspection.source_event_name.as_deref().unwrap_or("?"));
+        let target = printable(inspection.event_name.as_deref().unwrap_or("not sent"));
         let counts = SeverityCounts::of(&inspection.diagnostics);
         let _ = writeln!(
             out,
@@ -287,11 +288,11 @@ pub fn text_report(inspections: &[Inspection], events: &[SourceEvent]) -> String
                 Severity::Warning => "warn ",
                 Severity::Info => "info ",
             };
-            let field = diagnostic.field.as_deref().unwrap_or("event");
+            let field = printable(diagnostic.field.as_deref().unwrap_or("event"));
             let _ = writeln!(
                 out,
                 "  {marker} {field}: {} [{}]",
-                diagnostic.message,
+                printable(&diagnostic.message),
                 diagnostic.code.as_str()
             );
         }
@@ -306,6 +307,24 @@ pub fn text_report(inspections: &[Inspection], events: &[SourceEvent]) -> String
         plural(summary.warnings, "warning")
     );
     out
+}
+
+/// `text` with control characters escaped (`\u{1b}`), for text written to a terminal. Event
+/// names and values come from other people's data: an escape sequence in them could recolour
+/// the terminal, and a newline could forge a report line.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_unicode());
+        } else {
+            escaped.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
 }
 
 /// `1 error`, `2 errors`: a count with its noun, for every message that counts something.
@@ -326,6 +345,29 @@ mod tests {
     use crate::core::mapping::Mapping;
 
     const NOW: i64 = 1_744_956_000;
+
+    #[test]
+    fn text_report_escapes_control_characters_from_the_data() {
+        let events = vec![SourceEvent::new(
+            "t\u{7}.json",
+            0,
+            json!({
+                "event_name": "pur\u{1b}[31mchase\nforged line",
+                "context": {"event_id": "a"}
+            }),
+        )];
+        let inspections = inspect_all(&events, &Mapping::default(), NOW);
+        let text = text_report(&inspections, &events);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+        assert!(
+            text.contains("pur\\u{1b}[31mchase\\u{a}forged line"),
+            "{text}"
+        );
+        assert_eq!(printable("plain é"), "plain é");
+    }
 
     fn streamed(events: &[SourceEvent], chunk: usize) -> (String, Summary) {
         let mut out = Vec::new();

@@ -49,6 +49,59 @@ fn unreadable_input_exits_two_with_the_place() {
 }
 
 #[test]
+fn nothing_goes_to_stdout_when_no_input_could_be_read() {
+    for command in [
+        vec!["map", "/nonexistent/events.json"],
+        vec!["check", "/nonexistent/events.json"],
+        vec!["check", "--format", "json", "/nonexistent/events.json"],
+    ] {
+        let output = pinspect(&command);
+        assert_eq!(output.status.code(), Some(2), "{command:?}");
+        assert!(output.stdout.is_empty(), "{command:?}: {:?}", output.stdout);
+        assert!(!output.stderr.is_empty(), "{command:?}");
+    }
+
+    // A file cut short says so, at its end.
+    let cut = pinspect_with_stdin(
+        &["check", "-"],
+        b"[{\"event_name\": \"purchase\",\n \"x\": ",
+    );
+    assert_eq!(cut.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&cut.stderr);
+    assert!(
+        stderr.contains("stdin:2:6") && stderr.contains("ends too early"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn map_says_when_its_body_holds_no_event() {
+    let empty = pinspect_with_stdin(&["map", "-"], b"[]");
+    assert_eq!(empty.status.code(), Some(0));
+    assert_eq!(stdout_json(&empty)["data"], serde_json::json!([]));
+    let stderr = String::from_utf8_lossy(&empty.stderr);
+    assert!(
+        stderr.contains("holds no event") && stderr.contains("no events"),
+        "{stderr}"
+    );
+
+    let bad = r#"{"event_name": "purchase", "context": {"event_timestamp": 1744955619974}}"#;
+    let all_errors = pinspect_with_stdin(&["map", "--now", NOW, "-"], bad.as_bytes());
+    let stderr = String::from_utf8_lossy(&all_errors.stderr);
+    assert!(
+        stderr.contains("holds no event") && stderr.contains("--include-errors"),
+        "{stderr}"
+    );
+
+    let good = pinspect_with_stdin(&["map", "--now", NOW, "-"], GOOD.as_bytes());
+    assert!(
+        good.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+}
+
+#[test]
 fn a_bad_ndjson_line_is_reported_and_the_rest_is_checked() {
     let ndjson = format!(
         "{}\n{{\"event_name\": \n{}\n",

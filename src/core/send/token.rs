@@ -131,7 +131,7 @@ impl fmt::Display for AccessToken {
 mod tests {
     use super::*;
 
-    const FAKE: &str = "pina_FAKEtokenForUnitTests123";
+    const FAKE: &str = "pina_FAKE_token_for_unit_tests_123";
 
     #[test]
     fn printing_never_shows_the_token() {
