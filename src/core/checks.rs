@@ -443,7 +443,10 @@ pub fn duplicate_event_id_findings(keys: &[EventIdKey]) -> Vec<(usize, Diagnosti
 }
 
 /// `a, b, c, d, e and 7 more`: at most [`DUPLICATES_NAMED`] items of `total`.
-fn listed<T: std::fmt::Display>(items: impl IntoIterator<Item = T>, total: usize) -> String {
+pub(crate) fn listed<T: std::fmt::Display>(
+    items: impl IntoIterator<Item = T>,
+    total: usize,
+) -> String {
     let named: Vec<String> = items
         .into_iter()
         .take(DUPLICATES_NAMED)

@@ -137,6 +137,8 @@ codes! {
     CurrencyMissing => ("currency.missing", Warning, "A value without a currency is read in the ad account's currency."),
     CurrencyInvalid => ("currency.invalid", Error, "The currency is not an ISO 4217 code."),
     CurrencyUpperCased => ("currency.upper_cased", Info, "The currency was upper-cased."),
+    ItemsNotList => ("items.not_list", Warning, "The items source is not a list, so no content_ids, contents or num_items come from it."),
+    ItemsEntryNotObject => ("items.entry_not_object", Warning, "An entry of the items list is not an object, so it has no id, price or quantity."),
     ContentIdsMissing => ("content_ids.missing", Warning, "A checkout or add_to_cart without content_ids cannot be tied to catalog products."),
     BooleanInvalid => ("boolean.invalid", Warning, "opt_out or wifi is not a boolean or a boolean-like string; not sent."),
     LdpWithoutLocation => ("opt_out_type.ldp_location", Warning, "LDP is set but st or country is missing."),

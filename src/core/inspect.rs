@@ -18,6 +18,7 @@ use super::fields::{self, FieldKind, FieldSpec};
 use super::hashcheck::{self, Variant};
 use super::mapping::{EventNameResolution, Mapping, Rule, RuleOrigin, RuleValue};
 use super::normalize::{self, Normalized, Step, is_missing};
+use super::path::ListProblem;
 use super::preset::{Derivation, Source};
 use super::schema;
 use super::settings::UnmappedEvents;
@@ -253,6 +254,9 @@ struct Builder<'a> {
     /// Whether to keep the trace. Without it the common-mistake hashes, most of the cost of a
     /// hashed field, are not worked out either.
     tracing: bool,
+
+    /// The lists (`items`) already checked for their shape, so each problem is said once.
+    checked_lists: Vec<String>,
 }
 
 /// A source value that won.
@@ -294,6 +298,47 @@ impl<'a> Builder<'a> {
             diagnostics: Vec::new(),
             trace: Vec::new(),
             outcomes: BTreeMap::new(),
+            checked_lists: Vec::new(),
+        }
+    }
+
+    /// Says once per list when a `[*]` source's list is not a list, or holds entries that are
+    /// not objects: otherwise content ids and contents go missing without a word.
+    fn check_lists(&mut self, sources: &[Source], field: &str) {
+        for path in sources.iter().filter_map(Source::path) {
+            let Some(problem) = path.list_problem(self.event) else {
+                continue;
+            };
+            let (list, diagnostic) = match problem {
+                ListProblem::NotList { list, found } => {
+                    let message = format!(
+                        "{list} holds {found}, not a list of items, so {field} gets nothing from {path}. Send the items as a JSON list of objects"
+                    );
+                    let diagnostic = Diagnostic::new(Code::ItemsNotList, field, message);
+                    (list, diagnostic)
+                }
+                ListProblem::EntriesNotObjects { list, indices } => {
+                    let places = checks::listed(
+                        indices.iter().map(|i| format!("{list}[{i}]")),
+                        indices.len(),
+                    );
+                    let message = format!(
+                        "{places} {} not an object, so {} no id, price or quantity for {field}. Each item should be an object such as {{\"id\": …, \"quantity\": …}}",
+                        if indices.len() == 1 { "is" } else { "are" },
+                        if indices.len() == 1 {
+                            "it has"
+                        } else {
+                            "they have"
+                        }
+                    );
+                    let diagnostic = Diagnostic::new(Code::ItemsEntryNotObject, field, message);
+                    (list, diagnostic)
+                }
+            };
+            if !self.checked_lists.contains(&list) {
+                self.checked_lists.push(list);
+                self.diagnostics.push(diagnostic);
+            }
         }
     }
 
@@ -415,7 +460,10 @@ impl<'a> Builder<'a> {
                 }),
                 vec!["constant".to_owned()],
             ),
-            RuleValue::Sources(sources) => self.first_found(sources),
+            RuleValue::Sources(sources) => {
+                self.check_lists(sources, &path);
+                self.first_found(sources)
+            }
         };
 
         let outcome = self.outcomes.entry(path.clone()).or_default();
@@ -511,7 +559,10 @@ impl<'a> Builder<'a> {
                         from_sha256: false,
                     }),
                 ),
-                RuleValue::Sources(sources) => self.per_item(sources),
+                RuleValue::Sources(sources) => {
+                    self.check_lists(sources, "custom_data.contents");
+                    self.per_item(sources)
+                }
             };
             let items = match items {
                 ItemValues::Each(items) => {
@@ -716,6 +767,24 @@ impl<'a> Builder<'a> {
                         format!("the source event_id is {raw}, not a string; sent as the string {sent:?}. Make sure the Pinterest tag sends the same text"),
                     ));
                 }
+                if spec.path == "custom_data.opt_out_type"
+                    && let Some(Value::String(sent)) = &mut converted.sent
+                {
+                    // Pinterest documents and processes `LDP` in upper case; `ldp` may be
+                    // ignored, and then the opt-out silently does nothing.
+                    let upper: String = sent
+                        .split(',')
+                        .map(|flag| flag.trim().to_uppercase())
+                        .collect::<Vec<_>>()
+                        .join(",");
+                    if upper != *sent {
+                        converted
+                            .steps
+                            .push(Step::new("trim and upper-case each flag", upper.clone()));
+                        converted.normalized = Some(Value::String(upper.clone()));
+                        *sent = upper;
+                    }
+                }
                 converted
             }
             FieldKind::Integer => {
@@ -770,7 +839,18 @@ impl<'a> Builder<'a> {
                     let result = normalize::text(element);
                     steps.extend(result.steps);
                     findings.extend(result.findings);
-                    texts.extend(result.value.map(Value::String));
+                    // An id with spaces around it never equals the catalog's id.
+                    let trimmed = result
+                        .value
+                        .map(|text| (text.trim().to_owned(), text))
+                        .map(|(trimmed, text)| {
+                            if trimmed != text {
+                                steps.push(Step::new("trim", trimmed.clone()));
+                            }
+                            trimmed
+                        })
+                        .filter(|text| !text.is_empty());
+                    texts.extend(trimmed.map(Value::String));
                 }
                 let sent = (!texts.is_empty()).then(|| Value::Array(texts));
                 Converted {
@@ -1037,6 +1117,57 @@ mod tests {
             &Mapping::default(),
             NOW,
         )
+    }
+
+    #[test]
+    fn lists_that_are_not_lists_of_objects_are_named_once() {
+        let base = json!({
+            "event_name": "purchase",
+            "context": {"event_id": "e1", "event_timestamp": 1_744_955_000_000_u64},
+            "user": {"email": "jane@example.com"},
+            "currency": "EUR", "value": 2,
+        });
+        let with_items = |items: Value| {
+            let mut body = base.clone();
+            body["items"] = items;
+            run(body)
+        };
+
+        let text = with_items(json!("SKU-1,SKU-2"));
+        let not_list: Vec<_> = text
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::ItemsNotList)
+            .collect();
+        assert_eq!(not_list.len(), 1, "{:?}", text.diagnostics);
+        assert!(not_list[0].message.contains("items holds \"SKU-1,SKU-2\""));
+
+        let mixed =
+            with_items(json!([1, {"id": " sku1 ", "product": {"price": 2}, "quantity": 1}]));
+        let entries: Vec<_> = mixed
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::ItemsEntryNotObject)
+            .collect();
+        assert_eq!(entries.len(), 1, "{:?}", mixed.diagnostics);
+        assert!(entries[0].message.starts_with("items[0] is not an object"));
+        let payload = mixed.payload.unwrap();
+        assert_eq!(payload["custom_data"]["content_ids"], json!(["sku1"]));
+
+        let clean = with_items(json!([{"id": "sku1", "product": {"price": 2}, "quantity": 1}]));
+        assert!(!codes(&clean).iter().any(|code| code.starts_with("items.")));
+    }
+
+    #[test]
+    fn opt_out_type_flags_are_upper_cased() {
+        let inspection = run(json!({
+            "event_name": "purchase",
+            "context": {"event_id": "e1", "event_timestamp": 1_744_955_000_000_u64},
+            "user": {"email": "jane@example.com", "state_short": "CA", "country": "US"},
+            "partners": {"pinterest": {"opt_out_type": " ldp "}},
+        }));
+        let payload = inspection.payload.unwrap();
+        assert_eq!(payload["custom_data"]["opt_out_type"], json!("LDP"));
     }
 
     fn codes(inspection: &Inspection) -> Vec<&'static str> {

@@ -172,6 +172,62 @@ impl SourcePath {
     }
 }
 
+/// Why a `[*]` path finds fewer values than its list seems to hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListProblem {
+    /// The value before `[*]` is there but is not an array (a string `"A,B"`, an object).
+    NotList {
+        /// The path of the would-be list, e.g. `items`.
+        list: String,
+
+        /// What it holds instead, for the message.
+        found: String,
+    },
+
+    /// Some entries are not objects, so the keys after `[*]` cannot be in them.
+    EntriesNotObjects {
+        /// The path of the list, e.g. `items`.
+        list: String,
+
+        /// The positions of those entries.
+        indices: Vec<usize>,
+    },
+}
+
+impl SourcePath {
+    /// For a path with `[*]`: what keeps its list from yielding values, or `None` when the
+    /// list is missing (nothing to say) or well formed. Entries that are not objects only
+    /// matter when keys follow `[*]` (`items[*].id`, not `ids[*]`).
+    pub fn list_problem(&self, root: &Value) -> Option<ListProblem> {
+        let star = self.segments.iter().position(|s| *s == Segment::Each)?;
+        let list = self
+            .text
+            .split_once("[*]")
+            .map_or(self.text.as_str(), |(before, _)| before)
+            .to_owned();
+        let Resolved::Value(value) = resolve(root, &self.segments[..star])? else {
+            return None;
+        };
+        match value {
+            Value::Array(elements) => {
+                let keyed = matches!(self.segments.get(star + 1), Some(Segment::Key(_)));
+                let indices: Vec<usize> = elements
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, element)| keyed && !element.is_object() && !element.is_null())
+                    .map(|(index, _)| index)
+                    .collect();
+                (!indices.is_empty()).then_some(ListProblem::EntriesNotObjects { list, indices })
+            }
+            Value::Null => None,
+            other => Some(ListProblem::NotList {
+                list,
+                found: super::normalize::describe_value(other),
+            }),
+        }
+    }
+}
+
 impl fmt::Display for SourcePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
@@ -317,6 +373,29 @@ mod tests {
             get("items.length", &json!({"items": {"length": 7}})),
             Some(json!(7))
         );
+    }
+
+    #[test]
+    fn list_problems_are_named() {
+        let path = SourcePath::parse("items[*].id").unwrap();
+        assert_eq!(
+            path.list_problem(&json!({"items": "A,B"})),
+            Some(ListProblem::NotList {
+                list: "items".to_owned(),
+                found: "\"A,B\"".to_owned()
+            })
+        );
+        assert_eq!(
+            path.list_problem(&json!({"items": [1, {"id": "a"}, "b"]})),
+            Some(ListProblem::EntriesNotObjects {
+                list: "items".to_owned(),
+                indices: vec![0, 2]
+            })
+        );
+        assert_eq!(path.list_problem(&json!({"items": [{"id": "a"}]})), None);
+        assert_eq!(path.list_problem(&json!({})), None);
+        let ids = SourcePath::parse("ids[*]").unwrap();
+        assert_eq!(ids.list_problem(&json!({"ids": ["a", 1]})), None);
     }
 
     #[test]

@@ -286,6 +286,14 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
             Some("custom_data.currency"),
         ),
         Code::CurrencyUpperCased => (one("/currency", json!("eur")), Some("custom_data.currency")),
+        Code::ItemsNotList => (
+            one("/items", json!("SKU-1,SKU-2")),
+            Some("custom_data.content_ids"),
+        ),
+        Code::ItemsEntryNotObject => (
+            one("/items", json!([42, {"id": "sku-1", "quantity": 1}])),
+            Some("custom_data.content_ids"),
+        ),
         Code::ContentIdsMissing => (
             inspect_value(&with("/items", None), &mapping),
             Some("custom_data.content_ids"),

@@ -10,7 +10,9 @@ use crate::core::diagnostics::Code;
 /// crate).
 ///
 /// - Label words (`(mobile)`, `Tél :`, `home`) are removed first, as a step of their own:
-///   the parser would otherwise read letters as keypad digits. Extension markers followed by
+///   the parser would otherwise read letters as keypad digits. Letters glued to the digits
+///   (`1-800-FLOWERS`) are part of the number: it is not sent, rather than hashed without
+///   them. Extension markers followed by
 ///   digits (`ext. 12`, `x12`) are kept; the extension is not part of E.164.
 /// - `+…` or `00…` (also `00 44 …`, `00-1-…`: the prefix is found across spaces, dashes and
 ///   dots): an international number, read as it is.
@@ -54,6 +56,18 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
     };
 
     let unlabelled = remove_labels(&trimmed);
+    if let Some(letters) = unlabelled.vanity.first() {
+        return Normalized::dropped(
+            steps,
+            Finding::new(
+                Code::PhoneInvalid,
+                format!(
+                    "{} has letters inside the number ({letters:?}), as vanity numbers do; each letter stands for a keypad digit, and dropping them hashes another number, so it is not sent. Store the number in digits",
+                    super::describe_text(raw)
+                ),
+            ),
+        );
+    }
     let quoted = |words: &[String]| {
         words
             .iter()
@@ -193,6 +207,10 @@ struct Unlabelled {
 
     /// Extension words the parser does not know, written `ext`.
     rewritten: Vec<String>,
+
+    /// Letters glued to the digits (`800-FLOWERS`, `555FLOW`): part of a vanity number, not
+    /// a label.
+    vanity: Vec<String>,
 }
 
 /// Removes label words: every run of letters except an extension marker followed by digits.
@@ -201,6 +219,7 @@ fn remove_labels(text: &str) -> Unlabelled {
     let mut kept = String::with_capacity(text.len());
     let mut removed = Vec::new();
     let mut rewritten = Vec::new();
+    let mut vanity = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find(char::is_alphabetic) {
         kept.push_str(&rest[..start]);
@@ -213,6 +232,22 @@ fn remove_labels(text: &str) -> Unlabelled {
             .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':' | '-'))
             .starts_with(|c: char| c.is_ascii_digit());
         let lower = word.to_lowercase();
+        // A word right after a digit (or after a digit and one dash or dot) continues the
+        // number, unless it introduces an extension.
+        let glued_to_digits = {
+            let mut before = kept.chars().rev();
+            match before.next() {
+                Some(c) if c.is_ascii_digit() => true,
+                Some('-' | '.') => before.next().is_some_and(|c| c.is_ascii_digit()),
+                _ => false,
+            }
+        };
+        let is_extension = digits_follow
+            && (EXTENSION_MARKERS.contains(&lower.as_str())
+                || OTHER_EXTENSION_MARKERS.contains(&lower.as_str()));
+        if glued_to_digits && !is_extension {
+            vanity.push(word.to_owned());
+        }
         if digits_follow && EXTENSION_MARKERS.contains(&lower.as_str()) {
             kept.push_str(word);
         } else if digits_follow && OTHER_EXTENSION_MARKERS.contains(&lower.as_str()) {
@@ -229,6 +264,7 @@ fn remove_labels(text: &str) -> Unlabelled {
             text: kept,
             removed,
             rewritten,
+            vanity,
         };
     }
 
@@ -250,6 +286,7 @@ fn remove_labels(text: &str) -> Unlabelled {
         text: tidy,
         removed,
         rewritten,
+        vanity,
     }
 }
 
@@ -1255,6 +1292,29 @@ mod tests {
         assert_eq!(
             code(&phone("06 55", Some("ZZ"))),
             Some(Code::PhoneNoCountry)
+        );
+    }
+
+    #[test]
+    fn vanity_letters_are_not_dropped_to_hash_another_number() {
+        for vanity in ["+1-800-FLOWERS", "+1 800 356 9377FLOW", "1-800-GO.FEDEX"] {
+            let result = phone(vanity, Some("US"));
+            assert_eq!(value(&result), None, "{vanity}");
+            assert_eq!(code(&result), Some(Code::PhoneInvalid), "{vanity}");
+            assert!(result.findings[0].message.contains("vanity"), "{vanity}");
+        }
+        // Labels and extensions are not vanity letters.
+        assert_eq!(
+            value(&phone("Tél : +33 6 55 50 12 34 (mobile)", None)),
+            Some("33655501234")
+        );
+        assert_eq!(
+            value(&phone("+1 650 555 1212x12", None)),
+            Some("16505551212")
+        );
+        assert_eq!(
+            value(&phone("+1 650 555 1212 poste 12", None)),
+            Some("16505551212")
         );
     }
 

@@ -168,9 +168,66 @@ pub fn hashed(
     source_is_sha256: bool,
     options: &Options,
 ) -> Normalized<HashedValue> {
-    let trimmed = raw.trim();
+    let mut steps = Vec::new();
+    let visible = apply(&mut steps, raw, INVISIBLE_RULE, without_invisible);
+    let mut result = hashed_visible(field, raw, &visible, source_is_sha256, options);
+    steps.append(&mut result.steps);
+    result.steps = steps;
+    result
+}
 
-    if !raw.chars().any(char::is_alphanumeric) {
+/// The step that removes characters nobody sees.
+const INVISIBLE_RULE: &str = "remove invisible characters (BOM, zero-width, direction marks)";
+
+/// `text` without the characters that copy-paste and CMS exports leave behind and nobody
+/// sees: the BOM, zero-width space, word joiner, soft hyphen and bidirectional marks anywhere;
+/// zero-width (non-)joiners unless they sit inside a word, where they shape Persian and Indic
+/// names. `trim` keeps them all, so without this an e-mail that looks clean hashes to a value
+/// that never matches.
+pub fn without_invisible(text: &str) -> String {
+    let always = |c: char| {
+        matches!(
+            c,
+            '\u{feff}'
+                | '\u{200b}'
+                | '\u{2060}'
+                | '\u{00ad}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let word_char = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i)).is_some_and(|&c| {
+            c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+        })
+    };
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            let joiner = matches!(c, '\u{200c}' | '\u{200d}');
+            !always(c) && !(joiner && !(word_char(i.checked_sub(1)) && word_char(Some(i + 1))))
+        })
+        .map(|(_, &c)| c)
+        .collect()
+}
+
+/// The hashing rules of [`hashed`] on `visible` (`raw` without invisible characters); `raw`
+/// is only quoted in messages.
+fn hashed_visible(
+    field: HashedField,
+    raw: &str,
+    visible: &str,
+    source_is_sha256: bool,
+    options: &Options,
+) -> Normalized<HashedValue> {
+    let trimmed = visible.trim();
+
+    if !visible.chars().any(char::is_alphanumeric) {
         return Normalized::dropped(Vec::new(), empty_finding(raw));
     }
 
@@ -228,7 +285,7 @@ pub fn hashed(
         value,
         steps,
         mut findings,
-    } = normalize_clear(field, raw, options);
+    } = normalize_clear(field, visible, options);
     clear_steps.extend(steps);
     let mut steps = clear_steps;
     let Some(text) = value else {
@@ -457,6 +514,44 @@ mod tests {
         hashed(field, raw, false, &Options::default())
             .value
             .map(|v| v.sha256)
+    }
+
+    #[test]
+    fn invisible_characters_are_removed_before_anything_else() {
+        // printf '%s' 'jane@example.com' | sha256sum
+        let clean = "8c87b489ce35cf2e2f39f80e282cb2e804932a56a213983eeeb428407d43b52d";
+        for raw in [
+            "\u{feff}jane@example.com\u{200b}",
+            " \u{200e}Jane@Example.com\u{2060} ",
+            "jane\u{00ad}@example.com\u{200d}",
+        ] {
+            let result = hashed(HashedField::Em, raw, false, &Options::default());
+            assert_eq!(
+                result.value.map(|v| v.sha256).as_deref(),
+                Some(clean),
+                "{raw:?}"
+            );
+            assert_eq!(result.steps[0].rule, INVISIBLE_RULE, "{raw:?}");
+            assert!(result.findings.is_empty(), "{raw:?}: {:?}", result.findings);
+        }
+        // A digest behind a BOM is still a digest, not hashed again.
+        let prehashed = hashed(
+            HashedField::Em,
+            &format!("\u{feff}{clean}"),
+            false,
+            &Options::default(),
+        );
+        assert_eq!(prehashed.value.map(|v| v.sha256).as_deref(), Some(clean));
+        // Joiners inside a word shape it and stay; plain values get no extra step.
+        assert_eq!(without_invisible("می\u{200c}خواهم"), "می\u{200c}خواهم");
+        assert_eq!(without_invisible("\u{200c}x"), "x");
+        let plain = hashed(
+            HashedField::Em,
+            "jane@example.com",
+            false,
+            &Options::default(),
+        );
+        assert!(plain.steps.iter().all(|step| step.rule != INVISIBLE_RULE));
     }
 
     #[test]

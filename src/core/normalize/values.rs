@@ -488,6 +488,9 @@ fn from_number(value: f64, text: &str) -> Normalized<Timestamp> {
 }
 
 fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
+    let shortened = without_sub_nanoseconds(text);
+    let text = shortened.as_deref().unwrap_or(text);
+
     // A time zone annotation (`[Europe/Paris]`) must name a zone pinspect knows, with or
     // without an offset: an unknown name means the source is not what it claims to be.
     let zone = zone_annotation(text);
@@ -571,6 +574,28 @@ fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
             ),
         )),
     )
+}
+
+/// `text` with the fraction of its seconds cut to 9 digits, or `None` when it has no more.
+/// Some databases and loggers write 10 to 12 digits; jiff (like RFC 3339 parsers generally)
+/// stops at nanoseconds, and Pinterest only takes whole seconds, so the extra digits can never
+/// change the value sent.
+fn without_sub_nanoseconds(text: &str) -> Option<String> {
+    let time_start = text.find(['T', 't', ' '])?;
+    let fraction_mark = time_start + text.get(time_start..)?.find(['.', ','])?;
+    let digits_start = fraction_mark + 1;
+    let digits = text
+        .get(digits_start..)?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .count();
+    (digits > 9).then(|| {
+        format!(
+            "{}{}",
+            text.get(..digits_start + 9).unwrap_or(text),
+            text.get(digits_start + digits..).unwrap_or_default()
+        )
+    })
 }
 
 /// The time zone in a bracketed annotation: an IANA name (`[Europe/Paris]`,
@@ -1013,34 +1038,92 @@ pub fn derive_action_source(event: &Value) -> (String, String) {
 /// number (also URL-encoded), or a URL query parameter named like personal data (`email`,
 /// `phone`, `firstname`, `zip`, …) with a value. Returns what was found, for the message.
 pub fn personal_data_in(text: &str) -> Option<String> {
-    let decoded = fully_decoded(text).replace('+', " +");
-    let is_separator = |c: char| c.is_whitespace() || "&?=/;,\"'<>()[]{}|#".contains(c);
+    let decoded = fully_decoded(text);
+    let is_separator = |c: char| c.is_whitespace() || "&?=/;,\"'<>()[]{}|#+".contains(c);
 
     if decoded.split(is_separator).any(contains_email) {
         return Some("an e-mail address".to_owned());
     }
 
-    // An international phone number: + then 8 to 15 digits, with spaces, dots or dashes.
-    let chars: Vec<char> = decoded.chars().collect();
-    for (start, c) in chars.iter().enumerate() {
-        if *c != '+' {
-            continue;
-        }
-        let mut digits = 0;
-        for next in chars.iter().skip(start + 1) {
-            if next.is_ascii_digit() {
-                digits += 1;
-            } else if !matches!(next, ' ' | '-' | '.' | '(' | ')') {
-                break;
-            }
-        }
-        if (8..=15).contains(&digits) {
-            return Some("a phone number".to_owned());
-        }
+    if contains_phone(&decoded) {
+        return Some("a phone number".to_owned());
     }
 
     personal_query_parameter(text)
         .map(|name| format!("the query parameter {name:?}, which carries personal data"))
+}
+
+/// Whether `text` holds a phone number that can be told from other digits without a country:
+/// `+` or `00` at the start of a word, then digit groups (spaces, dots, dashes, brackets, or
+/// `+` for spaces in a query string) that libphonenumber reads as a valid international
+/// number; or a North American `(650) 555-1212`. A `+` or `00` inside a word is not a prefix,
+/// which keeps versions (`v1.2.3+20240101`), offsets (`12:30+0200`) and times (`00:30`) out.
+fn contains_phone(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let at_word_start = |i: usize| {
+        i == 0
+            || chars
+                .get(i - 1)
+                .is_some_and(|c| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    };
+    let after_colon = |i: usize| i > 0 && chars.get(i - 1) == Some(&':');
+    (0..chars.len()).filter(|&i| at_word_start(i)).any(|start| {
+        let rest = chars.get(start..).unwrap_or_default();
+        match rest {
+            ['+', ..] => international_phone_at(rest.get(1..).unwrap_or_default()),
+            // `12:00…` is a time, `tel:0033…` is rare enough to leave.
+            ['0', '0', ..] if !after_colon(start) => {
+                international_phone_at(rest.get(2..).unwrap_or_default())
+            }
+            ['(', ..] => north_american_phone_at(rest),
+            _ => false,
+        }
+    })
+}
+
+/// The digit groups at the start of `rest`, and whether they end a word (a letter or digit
+/// right after them means they are part of something else, such as an order id).
+fn digit_groups(rest: &[char]) -> Option<String> {
+    let is_separator = |c: &char| matches!(c, ' ' | '-' | '.' | '(' | ')' | '+');
+    let mut digits = String::new();
+    let mut after_last_digit = 0;
+    for (i, c) in rest.iter().enumerate() {
+        if c.is_ascii_digit() {
+            digits.push(*c);
+            after_last_digit = i + 1;
+        } else if !is_separator(c) {
+            break;
+        }
+    }
+    let ends_word = rest
+        .get(after_last_digit)
+        .is_none_or(|c| !c.is_alphanumeric());
+    ends_word.then_some(digits)
+}
+
+fn international_phone_at(rest: &[char]) -> bool {
+    let Some(digits) = digit_groups(rest) else {
+        return false;
+    };
+    (8..=15).contains(&digits.len())
+        && !digits.starts_with('0')
+        && phonenumber::parse(None, format!("+{digits}")).is_ok_and(|number| number.is_valid())
+}
+
+fn north_american_phone_at(rest: &[char]) -> bool {
+    // (NXX) NXX-XXXX: three digits in brackets, then seven in groups.
+    let shape_ok = rest.len() >= 5
+        && rest
+            .get(1..4)
+            .is_some_and(|area| area.iter().all(char::is_ascii_digit))
+        && rest.get(4) == Some(&')');
+    if !shape_ok {
+        return false;
+    }
+    digit_groups(rest).is_some_and(|digits| {
+        digits.len() == 10
+            && phonenumber::parse(None, format!("+1{digits}")).is_ok_and(|number| number.is_valid())
+    })
 }
 
 /// `text` percent-decoded until nothing changes (at most three times): `%2540` is an `@`
@@ -1293,6 +1376,9 @@ mod tests {
             json!("2025-04-18T07:53:39+02"),
             json!("2025-04-18T05:53:39Z"),
             json!("2025-04-18T00:53:39-05:00"),
+            json!("2025-04-18T05:53:39.1234567891Z"),
+            json!("2025-04-18T07:53:39,974123456789+02:00"),
+            json!("2025-04-18 05:53:39.999999999999Z"),
         ] {
             assert_eq!(
                 timestamp(&raw).value,
@@ -1564,5 +1650,36 @@ mod tests {
         assert_eq!(personal_data_in("https://x.io/c?email=&ref=1"), None);
         assert_eq!(personal_data_in("https://x.io/p/42?utm_source=pin"), None);
         assert_eq!(personal_data_in("summer dresses"), None);
+    }
+
+    #[test]
+    fn phones_in_clear_text_are_found_by_their_international_form() {
+        for phone in [
+            "call +33 6 55 50 12 34",
+            "0033 6 55 50 12 34",
+            "tel:+1-650-555-1212",
+            "https://x.io/c?q=call+%2B33+6+55+50+12+34",
+            "(650) 555-1212",
+            "ring (650)555-1212 today",
+            "00 44 20 7946 0018",
+        ] {
+            assert_eq!(
+                personal_data_in(phone).as_deref(),
+                Some("a phone number"),
+                "{phone}"
+            );
+        }
+        for not_phone in [
+            "v1.2.3+20240101",
+            "2024-05-01 12:30:45",
+            "2024-05-01T12:30:45+0200",
+            "2024-05-01 00:30:00",
+            "(123) 456-7890",
+            "order 0033612345678A",
+            "+12",
+            "size 00",
+        ] {
+            assert_eq!(personal_data_in(not_phone), None, "{not_phone}");
+        }
     }
 }
