@@ -76,6 +76,57 @@ pub fn event_checks(
     catalog_ids(payload, diagnostics);
     privacy_flags(payload, diagnostics);
     personal_data_in_clear(payload, diagnostics);
+    web_context(payload, outcomes, diagnostics);
+}
+
+/// A web event without its page URL, IP address or user agent is accepted but matched and
+/// attributed worse (pinterest-capi.md §7). IP and user agent are left to `identity.missing`
+/// when that already names them.
+fn web_context(
+    payload: &Value,
+    outcomes: &BTreeMap<String, FieldOutcome>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if payload.get("action_source").and_then(Value::as_str) != Some("web") {
+        return;
+    }
+    let identity_missing = diagnostics.iter().any(|d| d.code == Code::IdentityMissing);
+    let user_data = payload.get("user_data");
+    let present = |field: &str| match field.strip_prefix("user_data.") {
+        Some(key) => user_data.and_then(|u| u.get(key)).is_some(),
+        None => payload.get(field).is_some(),
+    };
+    for (field, why) in [
+        (
+            "event_source_url",
+            "Pinterest ties a web conversion to its page with it",
+        ),
+        (
+            "user_data.client_ip_address",
+            "it is one of the signals Pinterest matches web visitors with",
+        ),
+        (
+            "user_data.client_user_agent",
+            "it is one of the signals Pinterest matches web visitors with",
+        ),
+    ] {
+        if present(field)
+            || (identity_missing && field.starts_with("user_data."))
+            || diagnostics
+                .iter()
+                .any(|d| d.field.as_deref() == Some(field))
+        {
+            continue;
+        }
+        diagnostics.push(Diagnostic::new(
+            Code::WebContextMissing,
+            field,
+            format!(
+                "a web event without {field} ({}); {why}, so matching and attribution are weaker",
+                tried_text(outcomes, field)
+            ),
+        ));
+    }
 }
 
 fn tried_text(outcomes: &BTreeMap<String, FieldOutcome>, field: &str) -> String {

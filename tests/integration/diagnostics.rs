@@ -286,6 +286,10 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
             Some("custom_data.currency"),
         ),
         Code::CurrencyUpperCased => (one("/currency", json!("eur")), Some("custom_data.currency")),
+        Code::WebContextMissing => (
+            inspect_value(&with("/context/page", None), &mapping),
+            Some("event_source_url"),
+        ),
         Code::ItemsNotList => (
             one("/items", json!("SKU-1,SKU-2")),
             Some("custom_data.content_ids"),

@@ -68,10 +68,10 @@ impl RetryPolicy {
                 Decision::RetryAfter(wait)
             } else {
                 Decision::Stop(Some(format!(
-                    "Pinterest asks to wait {} s before retrying, longer than pinspect waits \
-                     ({} s); send again later",
-                    wait.as_secs(),
-                    self.max_retry_after.as_secs()
+                    "Pinterest asks to wait {} before retrying, longer than pinspect waits \
+                     ({}); send again later",
+                    spoken_duration(wait),
+                    spoken_duration(self.max_retry_after)
                 )))
             };
         }
@@ -85,6 +85,23 @@ impl RetryPolicy {
             .checked_mul(factor)
             .unwrap_or(self.max_delay)
             .min(self.max_delay)
+    }
+}
+
+/// A wait as people say it, rounded up to its largest unit: `45 s`, `3 min`, `24 h`, `3 days`.
+/// A `Retry-After: 86400` reads as "24 h", which tells the user to come back tomorrow; "86400 s"
+/// makes them do the sum.
+pub fn spoken_duration(wait: Duration) -> String {
+    let seconds = wait.as_secs();
+    let up = |unit: u64| seconds.div_ceil(unit);
+    if seconds < 120 {
+        format!("{seconds} s")
+    } else if seconds < 2 * 3600 {
+        format!("{} min", up(60))
+    } else if seconds < 48 * 3600 {
+        format!("{} h", up(3600))
+    } else {
+        format!("{} days", up(86_400))
     }
 }
 
@@ -156,7 +173,7 @@ mod tests {
         let Decision::Stop(Some(note)) = policy.decide(1, Some(&limited("600")), NOW) else {
             panic!("a long Retry-After must stop");
         };
-        assert!(note.contains("wait 600 s"), "{note}");
+        assert!(note.contains("wait 10 min"), "{note}");
         assert_eq!(
             policy.decide(1, Some(&limited("soon")), NOW),
             Decision::RetryAfter(Duration::from_secs(1))
@@ -168,6 +185,23 @@ mod tests {
                 NOW
             ),
             Decision::RetryAfter(Duration::from_secs(1))
+        );
+    }
+
+    #[test]
+    fn waits_are_spoken_in_their_largest_unit() {
+        let spoken = |seconds| spoken_duration(Duration::from_secs(seconds));
+        assert_eq!(spoken(45), "45 s");
+        assert_eq!(spoken(180), "3 min");
+        assert_eq!(spoken(86_400), "24 h");
+        assert_eq!(spoken(3 * 86_400), "3 days");
+        let policy = RetryPolicy::default();
+        let Decision::Stop(Some(message)) = policy.decide(1, Some(&limited("86400")), NOW) else {
+            panic!("a day's wait must stop");
+        };
+        assert!(
+            message.contains("wait 24 h") && message.contains("(60 s)"),
+            "{message}"
         );
     }
 
