@@ -32,9 +32,18 @@ pub struct LastSend {
 
     /// The session generation the payloads came from.
     pub generation: u64,
+
+    /// The session's events epoch when the send started ([`super::session::Session::events_epoch`]).
+    pub events_epoch: u64,
 }
 
 impl LastSend {
+    /// Whether the answers are about the events loaded now: not when the events were cleared
+    /// or replaced since the send started, whatever their number.
+    pub fn is_about(&self, session: &super::session::Session) -> bool {
+        self.events_epoch == session.events_epoch()
+    }
+
     /// The answer for the event at input position `index`.
     pub fn event(&self, index: usize) -> Option<&EventOutcome> {
         self.outcome.event(index)
@@ -116,6 +125,7 @@ impl App {
 
         let total = plan.events_planned();
         let generation = self.session.generation();
+        let events_epoch = self.session.events_epoch();
         let label = format!(
             "Sending {total} {} events",
             if test { "test" } else { "live" }
@@ -144,6 +154,7 @@ impl App {
                     endpoint,
                     outcome,
                     generation,
+                    events_epoch,
                 })))
             });
     }

@@ -259,6 +259,11 @@ pub struct Session {
 
     paths: BTreeMap<String, String>,
     event_names: BTreeMap<String, usize>,
+
+    /// Changes only when loaded events are removed: positions then name other events, so an
+    /// answer recorded under an older value must not be shown on the events of today.
+    /// Appending keeps every position, and so the value.
+    events_epoch: u64,
 }
 
 impl Session {
@@ -280,7 +285,13 @@ impl Session {
             stats: Stats::default(),
             paths: BTreeMap::new(),
             event_names: BTreeMap::new(),
+            events_epoch: 1,
         }
+    }
+
+    /// See the field: which set of loaded events positions refer to.
+    pub fn events_epoch(&self) -> u64 {
+        self.events_epoch
     }
 
     /// The events, in load order.
@@ -366,6 +377,7 @@ impl Session {
     pub fn clear_events(&mut self) {
         self.events = Arc::new(Vec::new());
         self.sources.clear();
+        self.events_epoch += 1;
         self.events_changed();
     }
 

@@ -611,6 +611,68 @@ fn sending_in_test_mode_puts_pinterests_answers_on_the_events() {
 }
 
 #[test]
+fn answers_about_events_cleared_during_the_send_stay_off_the_new_events() {
+    let mut server = mockito::Server::new();
+    let mut harness = start(StartOptions {
+        samples: true,
+        now: Some(NOW),
+        api_base: Some(server.url()),
+        ..StartOptions::default()
+    });
+    let sendable = inspections(&harness)
+        .iter()
+        .filter(|i| i.is_sendable())
+        .count();
+    let body = serde_json::json!({
+        "num_events_received": sendable,
+        "num_events_processed": sendable,
+        "events": vec![serde_json::json!({"status": "processed"}); sendable],
+    })
+    .to_string();
+    // Slow enough that the events are replaced while the request is in flight.
+    let mock = server
+        .mock("POST", "/ad_accounts/549755885175/events")
+        .match_query(mockito::Matcher::Any)
+        .with_status(200)
+        .with_header("content-type", "application/json")
+        .with_body_from_request(move |_| {
+            std::thread::sleep(std::time::Duration::from_millis(800));
+            body.clone().into_bytes()
+        })
+        .expect(1)
+        .create();
+
+    for (label, text) in [
+        ("Access token", FAKE_TOKEN),
+        ("Advertiser id", "549755885175"),
+    ] {
+        harness.get_by_label(label).focus();
+        harness.run();
+        harness.get_by_label(label).type_text(text);
+        harness.run();
+    }
+    harness.get_by_label("Send test events").click();
+    // A spinner repaints while the request is in flight, so step instead of running to rest.
+    harness.run_steps(2);
+
+    // While the request is in flight: clear, and load other events at the same positions.
+    harness.get_by_label("Clear events").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open sample events").click();
+    harness.run_steps(2);
+    harness.state().wait_for_tasks();
+    harness.run();
+    mock.assert();
+
+    let last = harness.state().last_send().expect("the send finished");
+    assert!(!last.is_about(harness.state().session()));
+    harness.get_by_label_contains("about events that are no longer loaded");
+    harness.get_by_label("#0").click();
+    harness.run();
+    assert!(harness.query_by_label("Pinterest's answer").is_none());
+}
+
+#[test]
 fn old_exports_can_be_checked_against_their_own_time() {
     // Events from 2020: more than 7 days old whatever day the test runs.
     let mut harness = start(StartOptions::default());

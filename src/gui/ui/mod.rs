@@ -45,7 +45,9 @@ pub fn app_ui(ui: &mut Ui, app: &mut App) {
         .show(ui, |ui| {
             send_panel::send_panel_ui(ui, session, send, &statuses, commands);
         });
-    let last_send = send.last.as_ref();
+    // Answers go on events only while the events they are about are loaded; the send
+    // panel's request log keeps them either way.
+    let last_send = send.last.as_ref().filter(|last| last.is_about(session));
     Panel::left("events")
         .resizable(true)
         .default_size(300.0)

@@ -111,7 +111,12 @@ fn last_send_ui(ui: &mut Ui, session: &Session, last: &LastSend, commands: &mut 
         if last.outcome.cancelled {
             ui.colored_label(ui.visuals().warn_fg_color, "cancelled");
         }
-        if last.generation != session.generation() {
+        if !last.is_about(session) {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "These answers are about events that are no longer loaded, so they are shown only here",
+            );
+        } else if last.generation != session.generation() {
             ui.weak("(the mapping or events changed since; send again to see answers for them)");
         }
     });
