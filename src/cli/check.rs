@@ -12,6 +12,7 @@ use super::{
 };
 use crate::core::inspect::{Inspection, inspect_all_with};
 use crate::core::report;
+use crate::core::send::MAX_EVENTS_PER_REQUEST;
 
 /// Loads, maps and inspects without traces; `Err` carries the exit status of a usage or input
 /// problem.
@@ -49,11 +50,8 @@ pub fn map(args: &MapArgs) -> u8 {
         return EXIT_USAGE;
     }
 
-    if report::selected_payloads(&inspections, args.include_errors)
-        .next()
-        .is_none()
-    {
-        message(&empty_body_message(&inspections, args.include_errors));
+    for note in map_notes(&inspections, args.include_errors) {
+        message(&note);
     }
 
     let mut out = stdout_writer();
@@ -65,6 +63,43 @@ pub fn map(args: &MapArgs) -> u8 {
     let _ = out.write_all(b"\n");
     let _ = out.flush();
     status(inspections.iter().any(Inspection::has_errors), &inputs)
+}
+
+/// What `map` tells on stderr about its body: events left out and why, an empty body, a body
+/// over Pinterest's 1000 events a request. A body is often piped straight on, so nothing it
+/// lacks may pass without a word.
+fn map_notes(inspections: &[Inspection], include_errors: bool) -> Vec<String> {
+    let in_body = report::selected_payloads(inspections, include_errors).count();
+    if in_body == 0 {
+        return vec![empty_body_message(inspections, include_errors)];
+    }
+
+    let mut notes = Vec::new();
+    let with_errors = inspections
+        .iter()
+        .filter(|i| i.payload.is_some() && i.has_errors())
+        .count();
+    let skipped = inspections.iter().filter(|i| i.payload.is_none()).count();
+    if !include_errors && with_errors > 0 {
+        notes.push(format!(
+            "note: {} of {} left out of the body because of errors (see pinspect check; --include-errors emits them anyway)",
+            report::plural(with_errors, "event"),
+            inspections.len()
+        ));
+    }
+    if skipped > 0 {
+        notes.push(format!(
+            "note: {} of {} not mapped at all (see pinspect check)",
+            report::plural(skipped, "event"),
+            inspections.len()
+        ));
+    }
+    if in_body > MAX_EVENTS_PER_REQUEST {
+        notes.push(format!(
+            "warning: the body holds {in_body} events; Pinterest takes at most {MAX_EVENTS_PER_REQUEST} a request, so split it before sending (pinspect send does)"
+        ));
+    }
+    notes
 }
 
 /// Why `map` prints a body without events: Pinterest refuses `{"data":[]}` (at least one

@@ -3,7 +3,9 @@
 //!
 //! Results go to stdout, messages to stderr. Exit status: 0 when every event can be sent (for
 //! `send`: was processed), 1 when at least one has an error diagnostic (was not processed), 2
-//! for usage errors, unreadable input, an invalid mapping config, advertiser id or token.
+//! for usage errors, unreadable input, an invalid mapping config, advertiser id or token, and
+//! for a result that could not be written (a full disk; a reader that closed the pipe is not
+//! an error).
 //! `config diff` follows `diff`: 0 = same mappings, 1 = different, 2 = error.
 
 mod check;
@@ -154,7 +156,25 @@ pub fn run(command: Command) -> ExitCode {
         Command::Hash(args) => hash::hash(&args),
         Command::Config { command } => config::run(&command),
     };
+    if let Some(err) = WRITE_FAILURE.get() {
+        message(&format!("error: cannot write the result to stdout: {err}"));
+        return ExitCode::from(EXIT_USAGE);
+    }
     ExitCode::from(status)
+}
+
+/// The first error writing to stdout other than a closed pipe (a full disk, `> /dev/full`).
+/// Results are written from many places; the command's exit status must still say that the
+/// result is not all there, so `pinspect map … > body.json` never leaves a cut body behind a
+/// success.
+static WRITE_FAILURE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records a failed write to stdout; a closed pipe (`| head`) is the reader's choice, not a
+/// failure.
+fn record_write_error(err: &std::io::Error) {
+    if err.kind() != std::io::ErrorKind::BrokenPipe {
+        let _ = WRITE_FAILURE.set(err.to_string());
+    }
 }
 
 /// Events read from every input, and whether any input failed.
@@ -271,8 +291,12 @@ pub fn now(args: &CommonArgs) -> i64 {
 /// Writes a result to stdout; a closed pipe (`pinspect check … | head`) is not an error.
 pub fn output(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    if let Err(err) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        record_write_error(&err);
+    }
 }
 
 /// A buffered writer to stdout for big results. A closed pipe (`pinspect check … | head`) is
@@ -283,7 +307,8 @@ pub fn stdout_writer() -> std::io::BufWriter<Lenient<std::io::Stdout>> {
 }
 
 /// A writer that stops writing after its first error and reports success, so that a result
-/// streamed to a closed pipe does not stop the work that decides the exit status.
+/// streamed to a closed pipe does not stop the work that decides the exit status. Any other
+/// error is recorded, and makes the command exit with status 2 once its work is done.
 pub struct Lenient<W> {
     inner: W,
     broken: bool,
@@ -301,14 +326,20 @@ impl<W> Lenient<W> {
 
 impl<W: std::io::Write> std::io::Write for Lenient<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if !self.broken && self.inner.write_all(buf).is_err() {
+        if !self.broken
+            && let Err(err) = self.inner.write_all(buf)
+        {
+            record_write_error(&err);
             self.broken = true;
         }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        if !self.broken && self.inner.flush().is_err() {
+        if !self.broken
+            && let Err(err) = self.inner.flush()
+        {
+            record_write_error(&err);
             self.broken = true;
         }
         Ok(())

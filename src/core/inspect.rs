@@ -638,24 +638,30 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The first source with a value. A blank value (`"  "`, `"-"`, the SHA-256 of nothing)
+    /// holds nothing, so the next source gets its turn: a tag that fills `email_sha256` with
+    /// spaces must not hide a good `email`. Only when every source is blank does the first
+    /// blank one win, so that its field still says why nothing is sent.
     fn first_found(&self, sources: &[Source]) -> (Option<Found>, Vec<String>) {
         let mut tried = Vec::new();
+        let mut first_blank = None;
         for source in sources {
             tried.push(self.source_label(source));
             if let Some(value) = self.resolve(source)
                 && !is_missing(&value)
             {
-                return (
-                    Some(Found {
-                        source: self.source_label(source),
-                        value,
-                        from_sha256: is_sha256_source(source),
-                    }),
-                    tried,
-                );
+                let found = Found {
+                    source: self.source_label(source),
+                    value,
+                    from_sha256: is_sha256_source(source),
+                };
+                if !normalize::is_blank(&found.value) {
+                    return (Some(found), tried);
+                }
+                first_blank.get_or_insert(found);
             }
         }
-        (None, tried)
+        (first_blank, tried)
     }
 
     fn per_item(&self, sources: &[Source]) -> (Vec<String>, ItemValues) {
@@ -1209,6 +1215,42 @@ mod tests {
             .unwrap();
         assert_eq!(em.tried, ["user.email_sha256", "user.email"]);
         assert_eq!(em.source.as_deref(), Some("user.email"));
+    }
+
+    #[test]
+    fn a_blank_source_gives_way_to_the_next() {
+        let inspection = run(json!({
+            "event_name": "purchase",
+            "partners": {"pinterest": {"event_id": "  ", "action_source": " "}},
+            "context": {"event_id": "e1", "event_timestamp": 1_744_955_000_000_u64},
+            "user": {
+                "email": "jane@example.com",
+                "email_sha256": "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
+            },
+        }));
+        let payload = inspection.payload.clone().unwrap();
+        assert_eq!(payload["event_id"], "e1");
+        assert_eq!(payload["action_source"], "web");
+        // printf '%s' 'jane@example.com' | sha256sum
+        assert_eq!(
+            payload["user_data"]["em"],
+            json!(["8c87b489ce35cf2e2f39f80e282cb2e804932a56a213983eeeb428407d43b52d"])
+        );
+        assert!(!inspection.has_errors(), "{:?}", inspection.diagnostics);
+
+        // Blank everywhere: the first blank one still explains why nothing is sent.
+        let blank = run(json!({
+            "event_name": "purchase",
+            "context": {"event_id": "e1", "event_timestamp": 1_744_955_000_000_u64},
+            "user": {"email_sha256": "  ", "email": " - "},
+        }));
+        let empty: Vec<_> = blank
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::NormalizeEmpty)
+            .collect();
+        assert_eq!(empty.len(), 1, "{:?}", blank.diagnostics);
+        assert_eq!(empty[0].field.as_deref(), Some("user_data.em"));
     }
 
     #[test]

@@ -75,6 +75,47 @@ fn nothing_goes_to_stdout_when_no_input_could_be_read() {
 }
 
 #[test]
+fn a_result_that_cannot_be_written_is_an_error() {
+    let events = test_file("data/doc-examples.json");
+    let events = events.to_str().unwrap();
+    for args in [
+        vec!["map", "--include-errors", "--now", NOW, events],
+        vec!["check", "--format", "json", "--now", NOW, events],
+        vec!["check", "--now", NOW, events],
+        vec!["config", "show"],
+        vec!["hash", "--field", "em", "jane@example.com"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full exists on Linux");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_pinspect"))
+            .args(&args)
+            .stdout(full)
+            .output()
+            .expect("pinspect runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("cannot write the result to stdout"),
+            "{args:?}: {stderr}"
+        );
+    }
+
+    // A reader that stops early (`| head`) is not an error: the status is the usual one.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pinspect"))
+        .args(["check", "--format", "json", "--now", NOW, events])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("pinspect starts");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("pinspect finishes");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("cannot write"));
+}
+
+#[test]
 fn map_says_when_its_body_holds_no_event() {
     let empty = pinspect_with_stdin(&["map", "-"], b"[]");
     assert_eq!(empty.status.code(), Some(0));
@@ -98,6 +139,28 @@ fn map_says_when_its_body_holds_no_event() {
         good.stderr.is_empty(),
         "{}",
         String::from_utf8_lossy(&good.stderr)
+    );
+
+    // Some left out: said with the count.
+    let mixed = format!("[{GOOD}, {bad}]");
+    let output = pinspect_with_stdin(&["map", "--now", NOW, "-"], mixed.as_bytes());
+    assert_eq!(stdout_json(&output)["data"].as_array().unwrap().len(), 1);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("1 event of 2 left out of the body because of errors"),
+        "{stderr}"
+    );
+
+    // Over Pinterest's 1000 events a request: said, with what to do.
+    let many: Vec<String> = (0..1001)
+        .map(|n| GOOD.replace('\n', " ").replace("e-1", &format!("e-{n}")))
+        .collect();
+    let output = pinspect_with_stdin(&["map", "--now", NOW, "-"], many.join("\n").as_bytes());
+    assert_eq!(stdout_json(&output)["data"].as_array().unwrap().len(), 1001);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("holds 1001 events; Pinterest takes at most 1000"),
+        "{stderr}"
     );
 }
 

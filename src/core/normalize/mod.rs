@@ -139,6 +139,17 @@ pub fn is_missing(value: &Value) -> bool {
     }
 }
 
+/// Whether a value that is there holds nothing usable: text without a letter or digit once
+/// invisible characters are gone (`"  "`, `" - "`, `"\u{feff}"`), or the SHA-256 of the empty
+/// string. Such a value gives way to the next source of its field.
+pub fn is_blank(value: &Value) -> bool {
+    let Value::String(text) = value else {
+        return false;
+    };
+    let visible = without_invisible(text);
+    !visible.chars().any(char::is_alphanumeric) || visible.trim().eq_ignore_ascii_case(EMPTY_SHA256)
+}
+
 fn is_placeholder(text: &str) -> bool {
     text.is_empty()
         || ["undefined", "null", "nan"]
