@@ -354,6 +354,7 @@ impl<'de> Deserialize<'de> for ValidSettings {
 /// What the settings' types cannot say.
 fn check_settings(settings: &Settings) -> Result<(), String> {
     check_advertiser_id("advertiser_id", &settings.advertiser_id)?;
+    super::settings::check_cookie_name(&settings.click_id_cookie_name)?;
     if let Some(country) = &settings.default_phone_country
         && rust_iso3166::from_alpha2(&country.trim().to_ascii_uppercase()).is_none()
     {
@@ -1048,6 +1049,15 @@ mod tests {
             2,
             "}}",
             &["advertiser_id \"5497-5588\"", "digits only"],
+        );
+        refused(
+            &format!("{HEAD} \"settings\": {{\"click_id_cookie_name\": \"_epik;x\"}}}}"),
+            2,
+            "}}",
+            &[
+                "click_id_cookie_name \"_epik;x\" is not a cookie name",
+                "';'",
+            ],
         );
         refused(
             &format!("{HEAD} \"settings\": {{\"default_phone_country\": \"France\"}}}}"),

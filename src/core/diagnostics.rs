@@ -109,6 +109,7 @@ codes! {
     HashPrehashed => ("hash.prehashed", Info, "The value is already a SHA-256; it is sent lower-cased and its normalization cannot be checked."),
     HashWeakDigest => ("hash.weak_digest", Error, "The value looks like an MD5 or SHA-1 digest, which Pinterest cannot match."),
     HashInvalidPrehashed => ("hash.invalid_prehashed", Error, "A *_sha256 source holds something that is not a SHA-256 digest."),
+    SourceBlank => ("source.blank", Info, "A source holds only blank text or the SHA-256 of nothing; the next source of the field was used."),
     NormalizeEmpty => ("normalize.empty", Warning, "The value normalizes to nothing, so the field is dropped."),
     EmailInvalid => ("email.invalid", Warning, "The e-mail does not look like an e-mail address."),
     PhoneNoCountry => ("phone.no_country", Warning, "A national phone number without a default country is not sent."),

@@ -462,7 +462,22 @@ impl<'a> Builder<'a> {
             ),
             RuleValue::Sources(sources) => {
                 self.check_lists(sources, &path);
-                self.first_found(sources)
+                let (found, tried, passed_over) = self.first_found_past_blanks(sources);
+                if let (Some(blank), Some(used)) = (&passed_over, &found) {
+                    // A setup that fills a source with blanks (or hashes missing values) is
+                    // worth fixing even when another source saves the field.
+                    self.diagnostics.push(Diagnostic::new(
+                        Code::SourceBlank,
+                        &path,
+                        format!(
+                            "{} holds {}, which is no value; {} was used instead",
+                            blank.source,
+                            describe_blank(&blank.value),
+                            used.source
+                        ),
+                    ));
+                }
+                (found, tried)
             }
         };
 
@@ -643,6 +658,15 @@ impl<'a> Builder<'a> {
     /// spaces must not hide a good `email`. Only when every source is blank does the first
     /// blank one win, so that its field still says why nothing is sent.
     fn first_found(&self, sources: &[Source]) -> (Option<Found>, Vec<String>) {
+        let (found, tried, _) = self.first_found_past_blanks(sources);
+        (found, tried)
+    }
+
+    /// [`Self::first_found`], with the blank source passed over on the way, if any.
+    fn first_found_past_blanks(
+        &self,
+        sources: &[Source],
+    ) -> (Option<Found>, Vec<String>, Option<Found>) {
         let mut tried = Vec::new();
         let mut first_blank = None;
         for source in sources {
@@ -656,12 +680,12 @@ impl<'a> Builder<'a> {
                     from_sha256: is_sha256_source(source),
                 };
                 if !normalize::is_blank(&found.value) {
-                    return (Some(found), tried);
+                    return (Some(found), tried, first_blank);
                 }
                 first_blank.get_or_insert(found);
             }
         }
-        (first_blank, tried)
+        (first_blank, tried, None)
     }
 
     fn per_item(&self, sources: &[Source]) -> (Vec<String>, ItemValues) {
@@ -990,6 +1014,16 @@ type ItemRule<'r> = (&'r Rule, Vec<String>, Vec<Option<Found>>);
 enum ItemValues {
     Each(Vec<Option<Found>>),
     Same(Found),
+}
+
+/// A blank source value in words: the digest of nothing is named as such.
+fn describe_blank(value: &Value) -> String {
+    match value.as_str() {
+        Some(text) if text.trim().eq_ignore_ascii_case(normalize::EMPTY_SHA256) => {
+            "the SHA-256 of an empty string".to_owned()
+        }
+        _ => normalize::describe_value(value),
+    }
 }
 
 fn from_normalized<T>(result: Normalized<T>, to_value: impl Fn(T) -> Value) -> Converted {

@@ -69,9 +69,48 @@ impl Settings {
     }
 }
 
+/// Why `name` cannot be a cookie name, or `Ok` when it can (empty included: it means `_epik`).
+/// A cookie name is an RFC 6265 token: visible ASCII without spaces and without any of
+/// `()<>@,;:\"/[]?={}`. A name with `;` or `=` can never be found in a `Cookie` header, so
+/// every click id would be lost without a word.
+pub fn check_cookie_name(name: &str) -> Result<(), String> {
+    let separators = "()<>@,;:\\\"/[]?={}";
+    match name
+        .trim()
+        .chars()
+        .find(|&c| !c.is_ascii_graphic() || separators.contains(c))
+    {
+        None => Ok(()),
+        Some(bad) => Err(format!(
+            "click_id_cookie_name {name:?} is not a cookie name: {} cannot be part of one (a cookie name is letters, digits and !#$%&'*+-.^_`|~; Pinterest's tag writes _epik)",
+            match bad {
+                ' ' => "a space".to_owned(),
+                c if c.is_control() => format!("the control character {:?}", c),
+                c => format!("{c:?}"),
+            }
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookie_names_are_rfc_6265_tokens() {
+        for good in ["_epik", "", " _epik ", "pin_click.v2", "a!#$%&'*+-.^_`|~"] {
+            assert_eq!(check_cookie_name(good), Ok(()), "{good:?}");
+        }
+        for (bad, named) in [
+            ("_epik;x", "';'"),
+            ("a=b", "'='"),
+            ("my cookie", "a space"),
+            ("épik", "'é'"),
+        ] {
+            let message = check_cookie_name(bad).unwrap_err();
+            assert!(message.contains(named), "{bad:?}: {message}");
+        }
+    }
 
     #[test]
     fn defaults_are_test_mode_and_the_epik_cookie() {

@@ -143,13 +143,7 @@ impl App {
             select_on_load: options.select,
             has_selected_once: false,
         };
-        app.view.phone_country = app
-            .session
-            .mapping()
-            .settings
-            .default_phone_country
-            .clone()
-            .unwrap_or_default();
+        app.sync_typed_settings();
         if let Some(now) = options.now {
             app.view.clock_text = now.to_string();
         }
@@ -544,7 +538,8 @@ impl App {
         );
     }
 
-    /// Keeps the override editor in step with the mapping after an edit or undo.
+    /// Keeps the override editor and the typed settings in step with the mapping after an
+    /// edit, an undo or an import.
     fn refresh_draft(&mut self) {
         if let Some(draft) = &self.view.draft {
             self.view.draft = Some(OverrideDraft::for_field(
@@ -552,6 +547,17 @@ impl App {
                 self.session.mapping(),
             ));
         }
+        self.sync_typed_settings();
+    }
+
+    /// The settings typed as text (checked before they reach the mapping) as the mapping has
+    /// them.
+    fn sync_typed_settings(&mut self) {
+        let settings = &self.session.mapping().settings;
+        self.view.phone_country = settings.default_phone_country.clone().unwrap_or_default();
+        self.view
+            .cookie_name
+            .clone_from(&settings.click_id_cookie_name);
     }
 
     fn set_settings(&mut self, settings: Settings) {
@@ -732,11 +738,6 @@ impl App {
         match parse_config(name, text) {
             Ok(mapping) => {
                 let asks_live = !mapping.settings.send_as_test_request;
-                self.view.phone_country = mapping
-                    .settings
-                    .default_phone_country
-                    .clone()
-                    .unwrap_or_default();
                 self.session.edit(Edit::Replace(mapping));
                 self.refresh_draft();
                 if let Some(path) = path {

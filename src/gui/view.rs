@@ -268,6 +268,10 @@ pub struct View {
     /// The default phone country as typed.
     pub phone_country: String,
 
+    /// The click-id cookie name as typed; it reaches the mapping only when it is a cookie
+    /// name.
+    pub cookie_name: String,
+
     /// The fixed clock as typed (Unix seconds).
     pub clock_text: String,
 

@@ -286,6 +286,7 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
             Some("custom_data.currency"),
         ),
         Code::CurrencyUpperCased => (one("/currency", json!("eur")), Some("custom_data.currency")),
+        Code::SourceBlank => (one("/user/email_sha256", json!("  ")), Some("user_data.em")),
         Code::WebContextMissing => (
             inspect_value(&with("/context/page", None), &mapping),
             Some("event_source_url"),

@@ -266,9 +266,22 @@ fn blank_clear_fields_are_dropped_with_a_warning() {
 fn a_prehashed_empty_string_is_not_sent() {
     let mut event = base();
     event["user"]["email_sha256"] = json!(EMPTY_SHA256.to_ascii_uppercase());
+    event["user"].as_object_mut().unwrap().remove("email");
     let inspection = inspect(&event);
     assert_eq!(sent(&inspection, "user_data.em"), None);
     assert!(on(&inspection, Code::NormalizeEmpty, "user_data.em").is_some());
+
+    // With a clear e-mail beside it, the e-mail is used and the blank source named.
+    let mut event = base();
+    event["user"]["email_sha256"] = json!(EMPTY_SHA256.to_ascii_uppercase());
+    let inspection = inspect(&event);
+    assert!(sent(&inspection, "user_data.em").is_some_and(|em| *em != json!([EMPTY_SHA256])));
+    let blank = on(&inspection, Code::SourceBlank, "user_data.em").expect("source.blank");
+    assert!(
+        blank.message.contains("the SHA-256 of an empty string"),
+        "{}",
+        blank.message
+    );
 }
 
 // ---- ISO timestamps ----

@@ -206,13 +206,17 @@ fn settings_ui(ui: &mut Ui, session: &Session, view: &mut View, commands: &mut V
         110.0,
         "digits",
     );
-    labelled_text(
-        ui,
-        "Click-id cookie",
-        &mut settings.click_id_cookie_name,
-        70.0,
-        "_epik",
-    );
+    let typed_cookie = settings.click_id_cookie_name.clone();
+    labelled_text(ui, "Click-id cookie", &mut view.cookie_name, 70.0, "_epik");
+    match crate::core::settings::check_cookie_name(&view.cookie_name) {
+        Ok(()) => settings.click_id_cookie_name.clone_from(&view.cookie_name),
+        Err(problem) => {
+            // Keep the last good name in the mapping; the field shows what is being typed.
+            settings.click_id_cookie_name = typed_cookie;
+            ui.colored_label(ui.visuals().error_fg_color, "⚠ not a cookie name")
+                .on_hover_text(problem);
+        }
+    }
 
     let phone = labelled_text(
         ui,
