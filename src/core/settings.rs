@@ -85,7 +85,7 @@ pub fn check_cookie_name(name: &str) -> Result<(), String> {
             "click_id_cookie_name {name:?} is not a cookie name: {} cannot be part of one (a cookie name is letters, digits and !#$%&'*+-.^_`|~; Pinterest's tag writes _epik)",
             match bad {
                 ' ' => "a space".to_owned(),
-                c if c.is_control() => format!("the control character {:?}", c),
+                c if c.is_control() => format!("the control character {c:?}"),
                 c => format!("{c:?}"),
             }
         )),
