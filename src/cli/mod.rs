@@ -288,8 +288,11 @@ pub fn now(args: &CommonArgs) -> i64 {
         .unwrap_or_else(|| jiff::Timestamp::now().as_second())
 }
 
-/// Writes a result to stdout; a closed pipe (`pinspect check … | head`) is not an error.
+/// Writes a result to stdout, with control characters other than line breaks and tabs escaped
+/// (values and server answers must not drive the terminal); a closed pipe
+/// (`pinspect check … | head`) is not an error.
 pub fn output(text: &str) {
+    let text = crate::core::report::printable_lines(text);
     let mut stdout = std::io::stdout().lock();
     if let Err(err) = stdout
         .write_all(text.as_bytes())
@@ -346,8 +349,8 @@ impl<W: std::io::Write> std::io::Write for Lenient<W> {
     }
 }
 
-/// Writes a message line to stderr.
+/// Writes a message line to stderr, escaped like [`output`].
 pub fn message(text: &str) {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{text}");
+    let _ = writeln!(stderr, "{}", crate::core::report::printable_lines(text));
 }

@@ -321,7 +321,14 @@ fn personal_data_in_clear(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
     let mut texts: Vec<(String, &str)> = Vec::new();
     collect_texts(payload, String::new(), &mut texts);
     for (field, text) in texts {
-        if field.starts_with("user_data.") || field == "event_name" || field == "event_id" {
+        // The hashed user_data fields are hashed; the clear ones (click id, user agent) are
+        // scanned like any other text.
+        let hashed = field.starts_with("user_data.")
+            && !matches!(
+                field.as_str(),
+                "user_data.click_id" | "user_data.client_user_agent"
+            );
+        if hashed || field == "event_name" || field == "event_id" {
             continue;
         }
         let already = diagnostics

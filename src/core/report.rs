@@ -313,18 +313,30 @@ pub fn text_report(inspections: &[Inspection], events: &[SourceEvent]) -> String
 /// names and values come from other people's data: an escape sequence in them could recolour
 /// the terminal, and a newline could forge a report line.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    escape_where(text, char::is_control)
+}
+
+/// [`printable`] for a whole text of lines: line breaks and tabs stay, every other control
+/// character (escape sequences, carriage returns, bells) is escaped. The CLI passes every
+/// text it prints through this, since answers from servers and values from events end up in
+/// it.
+pub fn printable_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(text, |c| c.is_control() && c != '\n' && c != '\t')
+}
+
+fn escape_where(text: &str, escaped: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(&escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
-    let mut escaped = String::with_capacity(text.len() + 8);
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
-            escaped.extend(c.escape_unicode());
+        if escaped(c) {
+            out.extend(c.escape_unicode());
         } else {
-            escaped.push(c);
+            out.push(c);
         }
     }
-    std::borrow::Cow::Owned(escaped)
+    std::borrow::Cow::Owned(out)
 }
 
 /// `1 error`, `2 errors`: a count with its noun, for every message that counts something.
@@ -367,6 +379,10 @@ mod tests {
             "{text}"
         );
         assert_eq!(printable("plain é"), "plain é");
+        assert_eq!(
+            printable_lines("a\tb\n\u{1b}[2Jc\r\n"),
+            "a\tb\n\\u{1b}[2Jc\\u{d}\n"
+        );
     }
 
     fn streamed(events: &[SourceEvent], chunk: usize) -> (String, Summary) {

@@ -201,6 +201,25 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
+fn control_characters_never_reach_the_terminal() {
+    let hashed = pinspect(&[
+        "hash",
+        "--field",
+        "em",
+        "\u{1b}[2J\u{1b}[31mJane@x.com\u{7}",
+    ]);
+    let event = r#"{"event_name": "pur\u001b[2Jchase\r", "context": {"event_id": "e\u0007"}}"#;
+    let checked = pinspect_with_stdin(&["check", "--now", NOW, "-"], event.as_bytes());
+    for output in [&hashed, &checked] {
+        for stream in [&output.stdout, &output.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(!text.contains(['\u{1b}', '\u{7}', '\r']), "{text:?}");
+        }
+    }
+    assert!(String::from_utf8_lossy(&hashed.stdout).contains("\\u{1b}[2J"));
+}
+
+#[test]
 fn hash_prints_normalized_value_and_digest() {
     let output = pinspect(&[
         "hash",

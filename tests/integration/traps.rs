@@ -54,6 +54,31 @@ fn an_email_in_a_url_query_is_found_url_decoded() {
 }
 
 #[test]
+fn the_clear_user_data_fields_are_scanned_too() {
+    let mut event = base();
+    event["partners"] = json!({"pinterest": {"click_id": "jane.doe@example.com"}});
+    event["context"]["device"]["user_agent"] = json!("Mozilla/5.0 (call +33 6 55 50 12 34)");
+    let inspection = inspect(&event);
+    assert!(on(&inspection, Code::PiiClearText, "user_data.click_id").is_some());
+    assert!(
+        on(
+            &inspection,
+            Code::PiiClearText,
+            "user_data.client_user_agent"
+        )
+        .is_some()
+    );
+
+    // The hashed fields are not: their clear values are hashed.
+    assert!(
+        !inspection
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::PiiClearText && d.field.as_deref() == Some("user_data.em"))
+    );
+}
+
+#[test]
 fn a_personal_query_parameter_is_found_by_name() {
     let mut event = base();
     event["context"]["page"] =

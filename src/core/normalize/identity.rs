@@ -55,6 +55,16 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
         },
     };
 
+    // RFC 3966 writes an extension `;ext=12`, which the parser does not take apart.
+    let trimmed = apply(
+        &mut steps,
+        &trimmed,
+        "RFC 3966 ;ext= read as ext",
+        |v| match v.to_ascii_lowercase().find(";ext=") {
+            Some(at) => format!("{} ext {}", &v[..at], &v[at + 5..]),
+            None => v.to_owned(),
+        },
+    );
     let unlabelled = remove_labels(&trimmed);
     if let Some(letters) = unlabelled.vanity.first() {
         return Normalized::dropped(
@@ -229,7 +239,7 @@ fn remove_labels(text: &str) -> Unlabelled {
             .unwrap_or(word_and_after.len());
         let (word, after) = word_and_after.split_at(end);
         let digits_follow = after
-            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':' | '-'))
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':' | '-' | '='))
             .starts_with(|c: char| c.is_ascii_digit());
         let lower = word.to_lowercase();
         // A word right after a digit (or after a digit and one dash or dot) continues the
@@ -1315,6 +1325,11 @@ mod tests {
         assert_eq!(
             value(&phone("+1 650 555 1212 poste 12", None)),
             Some("16505551212")
+        );
+        // RFC 3966's extension form.
+        assert_eq!(
+            value(&phone("+33655501234;ext=12", None)),
+            Some("33655501234")
         );
     }
 

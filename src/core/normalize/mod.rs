@@ -427,6 +427,26 @@ fn nfc(text: &str) -> String {
 fn email(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
+    // Two wrappers that CRMs and forms leave around an address, both unambiguous: a mailto:
+    // link, and a display name with the address in angle brackets.
+    let value = apply(&mut steps, &value, "remove mailto:", |v| match v.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => v[7..]
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        _ => v.to_owned(),
+    });
+    let value = apply(
+        &mut steps,
+        &value,
+        "take the address between < and >",
+        |v| match (v.rfind('<'), v.strip_suffix('>')) {
+            (Some(open), Some(inner)) if open < inner.len() => inner[open + 1..].trim().to_owned(),
+            _ => v.to_owned(),
+        },
+    );
     let value = lower_nfc(&mut steps, &value);
     let mut result = Normalized::ok(value.clone(), steps);
     if !value.is_empty() && !looks_like_email(&value) {
@@ -456,7 +476,9 @@ pub fn looks_like_email(text: &str) -> bool {
     };
     !local.is_empty()
         && !domain.contains('@')
-        && !text.chars().any(char::is_whitespace)
+        && !text
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ','))
         && domain.split('.').count() >= 2
         && domain.split('.').all(|label| !label.is_empty())
 }
@@ -487,6 +509,12 @@ fn external_id(raw: &str) -> Normalized<String> {
 fn maid(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
+    // Windows-style GUID braces are not part of the id the apps report.
+    let value = apply(&mut steps, &value, "remove braces", |v| {
+        v.strip_prefix('{')
+            .and_then(|inner| inner.strip_suffix('}'))
+            .map_or_else(|| v.to_owned(), |inner| inner.trim().to_owned())
+    });
     let value = apply(&mut steps, &value, "lower-case", str::to_lowercase);
     if is_zero_id(&value) {
         return Normalized::dropped(steps, zero_maid_finding(raw));
@@ -563,6 +591,46 @@ mod tests {
             &Options::default(),
         );
         assert!(plain.steps.iter().all(|step| step.rule != INVISIBLE_RULE));
+    }
+
+    #[test]
+    fn advertising_ids_lose_guid_braces() {
+        // printf '%s' '38400000-8cf0-11bd-b23e-10b96e40000d' | sha256sum
+        assert_eq!(
+            hash(
+                HashedField::HashedMaids,
+                "{38400000-8CF0-11BD-B23E-10B96E40000D}"
+            )
+            .as_deref(),
+            Some("d4181bb455a74b3bc8b37c75ac9b2c702eb6b9930bd040b861403b31ca85634d")
+        );
+    }
+
+    #[test]
+    fn mailto_links_and_display_names_give_their_address() {
+        // printf '%s' 'jane.doe@example.com' | sha256sum
+        let want = "86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d";
+        for raw in [
+            "mailto:Jane.Doe@Example.com",
+            "MAILTO:jane.doe@example.com?subject=Hi",
+            "Jane Doe <Jane.Doe@Example.com>",
+            "\"Doe, Jane\" <jane.doe@example.com>",
+        ] {
+            let result = hashed(HashedField::Em, raw, false, &Options::default());
+            assert_eq!(
+                result.value.map(|v| v.sha256).as_deref(),
+                Some(want),
+                "{raw}"
+            );
+            assert!(result.findings.is_empty(), "{raw}: {:?}", result.findings);
+        }
+        let controlled = hashed(
+            HashedField::Em,
+            "\u{1b}[31mjane@x.io\u{7}",
+            false,
+            &Options::default(),
+        );
+        assert_eq!(controlled.findings[0].code, Code::EmailInvalid);
     }
 
     #[test]

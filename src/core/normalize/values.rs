@@ -1084,7 +1084,7 @@ fn contains_phone(text: &str) -> bool {
 /// The digit groups at the start of `rest`, and whether they end a word (a letter or digit
 /// right after them means they are part of something else, such as an order id).
 fn digit_groups(rest: &[char]) -> Option<String> {
-    let is_separator = |c: &char| matches!(c, ' ' | '-' | '.' | '(' | ')' | '+');
+    let is_separator = |c: &char| c.is_whitespace() || matches!(c, '-' | '.' | '(' | ')' | '+');
     let mut digits = String::new();
     let mut after_last_digit = 0;
     for (i, c) in rest.iter().enumerate() {
@@ -1662,6 +1662,7 @@ mod tests {
             "(650) 555-1212",
             "ring (650)555-1212 today",
             "00 44 20 7946 0018",
+            "+33\u{a0}6\u{a0}55\u{a0}50\u{a0}12\u{a0}34",
         ] {
             assert_eq!(
                 personal_data_in(phone).as_deref(),

@@ -172,8 +172,9 @@ fn interpret_response(response: &HttpResponse, batch_len: usize, endpoint: &Endp
             http,
             EventResult::Failed,
             format!(
-                "Pinterest's rate limit was exceeded (HTTP 429); {said}. Wait a minute and send \
-                 again, or send fewer events at once"
+                "Pinterest's rate limit was exceeded (HTTP 429); {said}. {}, or send fewer \
+                 events at once",
+                wait_advice(response.retry_after.as_deref())
             ),
         )
         .retry(RetryReason::RateLimited {
@@ -462,6 +463,26 @@ fn join(first: Option<String>, second: Option<String>) -> String {
         .join("; ")
 }
 
+/// What a 429 tells the user to wait: the `Retry-After` when Pinterest sent one, else a
+/// minute.
+fn wait_advice(retry_after: Option<&str>) -> String {
+    match retry_after.map(str::trim) {
+        Some(seconds) if !seconds.is_empty() && seconds.bytes().all(|b| b.is_ascii_digit()) => {
+            let wait = seconds
+                .parse::<u64>()
+                .map_or(std::time::Duration::MAX, std::time::Duration::from_secs);
+            format!(
+                "Pinterest asks to wait {} (Retry-After); send again after that",
+                super::retry::spoken_duration(wait)
+            )
+        }
+        Some(date) if !date.is_empty() => {
+            format!("Pinterest asks to wait until {date} (Retry-After); send again after that")
+        }
+        _ => "Wait a minute and send again".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -639,6 +660,16 @@ mod tests {
                 retry_after: Some("7".to_owned())
             })
         );
+        let said = |retry_after: Option<&str>| {
+            let mut limited = response(429, &json!({"code": 8, "message": "slow down"}));
+            limited.retry_after = retry_after.map(str::to_owned);
+            interpret(&Ok(limited), 1, &endpoint())
+                .message
+                .unwrap_or_default()
+        };
+        assert!(said(Some("86400")).contains("asks to wait 24 h"));
+        assert!(!said(Some("86400")).contains("Wait a minute"));
+        assert!(said(None).contains("Wait a minute"));
     }
 
     #[test]

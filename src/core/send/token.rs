@@ -10,6 +10,10 @@ use std::fmt;
 /// The environment variable the command line reads the token from.
 pub const TOKEN_ENV: &str = "PINTEREST_ACCESS_TOKEN";
 
+/// The shortest text taken as a token. Real conversion access tokens run to well over a
+/// hundred characters.
+pub const MIN_TOKEN_LENGTH: usize = 16;
+
 /// What every printable form of the token shows instead of it.
 pub const REDACTED: &str = "***";
 
@@ -31,6 +35,16 @@ pub enum TokenError {
     /// Nothing but spaces.
     #[error("the access token is empty; paste the conversion access token from Ads Manager")]
     Empty,
+
+    /// Far shorter than any real token: a partial paste or a placeholder.
+    #[error(
+        "the access token is only {length} characters long; Pinterest's are far longer (a \
+         conversion access token starts with pina_). Copy the whole token from Ads Manager"
+    )]
+    TooShort {
+        /// How many characters were given.
+        length: usize,
+    },
 
     /// A character that cannot travel in an HTTP header (space, line break, non-ASCII).
     #[error(
@@ -61,6 +75,13 @@ impl AccessToken {
         if let Some(position) = token.chars().position(|c| !c.is_ascii_graphic()) {
             return Err(TokenError::InvalidCharacter {
                 position: position + 1,
+            });
+        }
+        // A token of a few characters is no token, and could not be hidden either: masking
+        // every `e` of an answer would garble it.
+        if token.len() < MIN_TOKEN_LENGTH {
+            return Err(TokenError::TooShort {
+                length: token.len(),
             });
         }
         Ok(Self(token.to_owned()))
@@ -166,8 +187,15 @@ mod tests {
     fn bad_tokens_are_refused_without_echoing_them() {
         assert_eq!(AccessToken::new("   "), Err(TokenError::Empty));
         assert_eq!(AccessToken::new("Bearer "), Err(TokenError::Empty));
-        assert_eq!(AccessToken::new("bearerish").unwrap().expose(), "bearerish");
-        let err = AccessToken::new("pina_abc def").unwrap_err();
+        assert_eq!(
+            AccessToken::new("bearerish-token-value").unwrap().expose(),
+            "bearerish-token-value"
+        );
+        assert_eq!(
+            AccessToken::new(" e "),
+            Err(TokenError::TooShort { length: 1 })
+        );
+        let err = AccessToken::new("pina_abc defghijklmnop").unwrap_err();
         assert_eq!(err, TokenError::InvalidCharacter { position: 9 });
         assert!(!err.to_string().contains("pina_abc"));
         assert_eq!(
