@@ -114,6 +114,9 @@ pub struct App {
     has_selected_once: bool,
 }
 
+/// How the live-mode notice starts; switching back to test mode takes it away.
+const LIVE_NOTICE: &str = "Live mode:";
+
 impl App {
     /// Builds the app; reads the persisted state from `cc.storage` when there is one.
     pub fn new(cc: &eframe::CreationContext<'_>, options: StartOptions) -> Self {
@@ -170,6 +173,11 @@ impl App {
         &self.session
     }
 
+    /// The view state (selection, open windows, typed text), for tests.
+    pub fn view(&self) -> &super::view::View {
+        &self.view
+    }
+
     /// The last send's answers, if any.
     pub fn last_send(&self) -> Option<&LastSend> {
         self.send.last.as_ref()
@@ -219,6 +227,8 @@ impl App {
             Severity::Warning => log::warn!("{text}"),
             Severity::Info => log::info!("{text}"),
         }
+        // The same notice again replaces the older copy, so repeats never bury other news.
+        self.view.notices.retain(|notice| notice.text != text);
         self.view.notices.push(Notice {
             severity,
             text,
@@ -413,6 +423,7 @@ impl App {
             }
             Command::OpenEvents(path) => self.open_events(ctx, path),
             Command::LoadBytes { name, bytes } => self.load_bytes(ctx, &name, &bytes),
+            Command::LoadPasted(text) => self.load_pasted(ctx, text),
             Command::LoadSamples => self.load_samples(ctx),
             Command::ClearEvents => {
                 self.tasks.cancel(TASK_LOAD);
@@ -485,12 +496,15 @@ impl App {
                 self.notify(
                     ctx,
                     Severity::Warning,
-                    "Live mode: requests go to Pinterest without test=true and count as real conversions",
+                    format!("{LIVE_NOTICE} requests go to Pinterest without test=true and count as real conversions"),
                 );
             }
             Command::TestMode => {
                 self.session.mapping_mut().settings.send_as_test_request = true;
                 self.session.settings_changed();
+                self.view
+                    .notices
+                    .retain(|notice| !notice.text.starts_with(LIVE_NOTICE));
             }
             Command::RequestPreset(name) => {
                 self.view.preset_preview = Some(super::ui::preset_preview(&self.session, &name));
@@ -558,9 +572,12 @@ impl App {
         self.view
             .cookie_name
             .clone_from(&settings.click_id_cookie_name);
+        self.view.advertiser_id.clone_from(&settings.advertiser_id);
     }
 
     fn set_settings(&mut self, settings: Settings) {
+        // A "Not sent" about the advertiser id as it was is stale now.
+        self.send.problem = None;
         let mapping = self.session.mapping_mut();
         let test_mode = mapping.settings.send_as_test_request;
         let unmapped = mapping.settings.unmapped_events;
@@ -673,6 +690,23 @@ impl App {
         }
         let result = parse_bytes(name, bytes);
         self.after_load(ctx, name, result);
+    }
+
+    fn load_pasted(&mut self, ctx: &egui::Context, text: String) {
+        const NAME: &str = "pasted events";
+        if looks_like_mapping_config(&text) {
+            self.import_config_text(ctx, NAME, &text, None);
+            return;
+        }
+        match parse_bytes(NAME, text.as_bytes()) {
+            Ok(events) => self.add_events(ctx, NAME, events),
+            Err(err) => {
+                self.view.paste = Some(super::view::PasteDraft {
+                    text,
+                    problem: Some(format!("Not loaded: {err}. Fix it here and load again")),
+                });
+            }
+        }
     }
 
     fn load_samples(&mut self, ctx: &egui::Context) {
@@ -800,7 +834,10 @@ impl eframe::App for App {
 fn load_error_text(err: &LoadError) -> String {
     let hint = match err {
         LoadError::Syntax { .. } => " Fix the JSON there, or check that the file holds events.",
-        LoadError::NotUtf8 { .. } => " Save the file as UTF-8 and open it again.",
+        LoadError::NotUtf8 { .. } => {
+            " Save the file as UTF-8 text and open it again; a binary file (an image, a .gz \
+             archive) is not an events file."
+        }
         LoadError::Empty { .. } | LoadError::NotEvents { .. } | LoadError::Io { .. } => "",
     };
     format!("Not loaded: {err}.{hint} Events loaded before are unchanged.")

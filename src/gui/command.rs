@@ -66,6 +66,10 @@ pub enum Command {
     /// Load an events file.
     OpenEvents(PathBuf),
 
+    /// Load pasted events; on a syntax error the paste window opens again with the text and
+    /// the problem, so nothing typed is lost.
+    LoadPasted(String),
+
     /// Load events from bytes (a dropped file or a paste), labelled `name`.
     LoadBytes {
         /// File name or label.

@@ -165,6 +165,9 @@ pub struct PathPrompt {
 pub struct PasteDraft {
     /// The pasted text.
     pub text: String,
+
+    /// Why the last try to load it failed, shown in the window.
+    pub problem: Option<String>,
 }
 
 /// What the preset switch would change, computed when the question is asked.
@@ -264,6 +267,10 @@ pub struct View {
 
     /// Filter in the event-names window.
     pub event_name_filter: String,
+
+    /// The advertiser id as typed; it reaches the mapping only when it is an ad account
+    /// number.
+    pub advertiser_id: String,
 
     /// The default phone country as typed.
     pub phone_country: String,

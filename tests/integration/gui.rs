@@ -833,6 +833,60 @@ fn pasted_events_are_added_to_the_list() {
         "the window stays open"
     );
     harness.get_by_label(&format!("#{}", loaded + 1));
+
+    // Broken JSON: the window comes back with the text and the problem, nothing is lost.
+    harness.get_by_label("Paste events…").click();
+    harness.run();
+    harness.get_by_label("Pasted events").focus();
+    harness.run();
+    let broken = "{\"event_name\": \"purchase\", \"id\": \"x1\"";
+    harness.get_by_label("Pasted events").type_text(broken);
+    harness.run();
+    harness.get_by_label("Load pasted events").click();
+    harness.run();
+    assert_eq!(harness.state().session().events().len(), loaded + 2);
+    let paste = harness
+        .state()
+        .view()
+        .paste
+        .as_ref()
+        .expect("the window is open again");
+    assert_eq!(paste.text, broken);
+    harness.get_by_label_contains("Fix it here and load again");
+}
+
+#[test]
+fn settings_that_are_not_valid_never_reach_the_mapping() {
+    let mut harness = with_samples();
+    for (label, typed) in [
+        ("Advertiser id", " 5497-5588 "),
+        ("Click-id cookie", "_epik;x"),
+    ] {
+        harness.get_by_label(label).focus();
+        harness.run();
+        harness.get_by_label(label).type_text(typed);
+        harness.run();
+    }
+    let settings = &harness.state().session().mapping().settings;
+    assert_eq!(settings.advertiser_id, "");
+    assert_eq!(settings.click_id_cookie_name, "_epik");
+    assert_eq!(harness.query_all_by_label("⚠ not valid").count(), 2);
+
+    // A valid id with spaces around it is kept trimmed.
+    harness.get_by_label("Advertiser id").focus();
+    harness.run();
+    for _ in 0..20 {
+        harness.key_press(egui::Key::Backspace);
+    }
+    harness.run();
+    harness
+        .get_by_label("Advertiser id")
+        .type_text(" 549755885175 ");
+    harness.run();
+    assert_eq!(
+        harness.state().session().mapping().settings.advertiser_id,
+        "549755885175"
+    );
 }
 
 #[test]

@@ -59,6 +59,9 @@ pub fn paste_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>) {
                     .accessible_name("Pasted events");
                 });
             }
+            if let Some(problem) = &paste.problem {
+                ui.colored_label(ui.visuals().error_fg_color, problem);
+            }
             ui.horizontal(|ui| {
                 if ui
                     .add_enabled(
@@ -67,10 +70,7 @@ pub fn paste_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>) {
                     )
                     .clicked()
                 {
-                    commands.push(Command::LoadBytes {
-                        name: "pasted events".to_owned(),
-                        bytes: std::mem::take(&mut paste.text).into_bytes(),
-                    });
+                    commands.push(Command::LoadPasted(std::mem::take(&mut paste.text)));
                     close = true;
                 }
                 if ui.button("Cancel").clicked() {

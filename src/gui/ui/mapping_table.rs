@@ -19,7 +19,7 @@ use super::super::state::AppState;
 use super::super::theme;
 use super::super::view::{View, source_lines};
 use super::override_editor::override_editor_ui;
-use super::widgets::{compact, icon_button, sent_full, sent_short};
+use super::widgets::{self, compact, icon_button, sent_full, sent_short};
 
 /// Height of the first line of a row.
 const ROW_HEIGHT: f32 = 20.0;
@@ -40,7 +40,7 @@ impl Widths {
     fn for_width(width: f32, spacing: f32) -> Self {
         let icon = 22.0;
         let actions = 48.0;
-        let rest = (width - icon - actions - spacing * 8.0 - 8.0).max(300.0);
+        let rest = (width - icon - actions - spacing * 8.0 - 8.0).max(240.0);
         Self {
             icon,
             field: rest * 0.2,
@@ -385,6 +385,8 @@ fn split_group(field: &str) -> (Option<&str>, &str) {
 fn field_ui(ui: &mut Ui, row: &Row<'_>, commands: &mut Vec<Command>) {
     let field = &row.entry.field;
     let (_, short) = split_group(field);
+    let icon_room = if row.overridden { 18.0 } else { 0.0 };
+    let short = widgets::fitted_path(ui, short, ui.available_width() - icon_room);
     if row.overridden {
         ui.label(RichText::new(theme::OVERRIDE_ICON).color(ui.visuals().hyperlink_color))
             .on_hover_text(format!(
@@ -410,10 +412,17 @@ fn source_ui(ui: &mut Ui, entry: &TraceEntry) {
         (_, Some(source)) if entry.rule == "constant" || source == "constant" => {
             RichText::new("constant").italics()
         }
-        (_, Some(source)) => RichText::new(source).monospace(),
+        (_, Some(source)) => {
+            RichText::new(widgets::fitted_path(ui, source, ui.available_width())).monospace()
+        }
         (_, None) => RichText::new("nothing found").weak(),
     };
-    let response = ui.add(Label::new(text).truncate());
+    // The hover below names the whole source; the label's own tooltip would be a second one.
+    let response = ui.add(
+        Label::new(text)
+            .truncate()
+            .show_tooltip_when_elided(entry.tried.is_empty()),
+    );
     if !entry.tried.is_empty() {
         response.on_hover_ui(|ui| {
             ui.strong(format!("Rule {}", entry.rule));

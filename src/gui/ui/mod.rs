@@ -48,17 +48,22 @@ pub fn app_ui(ui: &mut Ui, app: &mut App) {
     // Answers go on events only while the events they are about are loaded; the send
     // panel's request log keeps them either way.
     let last_send = send.last.as_ref().filter(|last| last.is_about(session));
+    // The side panels give way on small windows, so the mapping table in the middle keeps
+    // room for every column and button (at 900 px wide the table still gets about 420 px).
+    let window_width = ui.available_width();
     Panel::left("events")
         .resizable(true)
         .default_size(300.0)
-        .min_size(220.0)
+        .min_size(180.0)
+        .max_size((window_width * 0.25).max(180.0))
         .show(ui, |ui| {
             events_list::events_list_ui(ui, session, view, last_send, commands);
         });
     Panel::right("details")
         .resizable(true)
         .default_size(370.0)
-        .min_size(260.0)
+        .min_size(220.0)
+        .max_size((window_width * 0.28).max(220.0))
         .show(ui, |ui| {
             details::details_ui(ui, session, state, view, last_send, commands);
         });

@@ -38,21 +38,26 @@ pub fn send_panel_ui(
         if live {
             ui.colored_label(visuals.error_fg_color, "live: counted as real conversions");
         } else {
-            ui.label("test mode: checked, not counted");
+            ui.label("test mode: Pinterest checks the events but does not record them");
         }
         ui.checkbox(&mut send.include_errors, "Include events with errors")
             .on_hover_text("Send events with error findings too, to read Pinterest's own verdict on them");
         ui.separator();
 
         let label = ui.label("Access token");
-        ui.add(
-            TextEdit::singleline(&mut send.token)
-                .password(true)
-                .desired_width(200.0)
-                .hint_text("or set PINTEREST_ACCESS_TOKEN"),
-        )
-        .labelled_by(label.id)
-        .on_hover_text("Kept in memory only: never saved, exported or logged");
+        let token = ui
+            .add(
+                TextEdit::singleline(&mut send.token)
+                    .password(true)
+                    .desired_width(200.0)
+                    .hint_text("or set PINTEREST_ACCESS_TOKEN"),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("Kept in memory only: never saved, exported or logged");
+        if token.changed() {
+            // "Not sent: the access token is empty" is about the token as it was.
+            send.problem = None;
+        }
 
         let text = if live {
             "Send live events"

@@ -194,49 +194,78 @@ fn preset_ui(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
     response.labelled_by(label.id);
 }
 
+/// A text field whose value reaches the mapping only when `check` accepts it: the accepted
+/// value, or `None` while the text is not valid (a warning beside the field says why, and the
+/// mapping keeps its last good value).
+fn checked_text_ui<T>(
+    ui: &mut Ui,
+    (label, hint): (&str, &str),
+    typed: &mut String,
+    width: f32,
+    check: impl Fn(&str) -> Result<T, String>,
+) -> Option<T> {
+    let response = labelled_text(ui, label, typed, width, hint);
+    match check(typed) {
+        Ok(value) => Some(value),
+        Err(problem) => {
+            response.on_hover_text(&problem);
+            ui.colored_label(ui.visuals().error_fg_color, "⚠ not valid")
+                .on_hover_text(problem);
+            None
+        }
+    }
+}
+
 /// The destination settings. Plain settings are edited on a copy and sent as one command.
 fn settings_ui(ui: &mut Ui, session: &Session, view: &mut View, commands: &mut Vec<Command>) {
     let original = &session.mapping().settings;
     let mut settings = original.clone();
 
-    labelled_text(
+    // Typed settings reach the mapping only when they are valid: a config exported with a bad
+    // one would be refused by every import, the app's own at the next start included.
+    if let Some(id) = checked_text_ui(
         ui,
-        "Advertiser id",
-        &mut settings.advertiser_id,
+        ("Advertiser id", "digits"),
+        &mut view.advertiser_id,
         110.0,
-        "digits",
-    );
-    let typed_cookie = settings.click_id_cookie_name.clone();
-    labelled_text(ui, "Click-id cookie", &mut view.cookie_name, 70.0, "_epik");
-    match crate::core::settings::check_cookie_name(&view.cookie_name) {
-        Ok(()) => settings.click_id_cookie_name.clone_from(&view.cookie_name),
-        Err(problem) => {
-            // Keep the last good name in the mapping; the field shows what is being typed.
-            settings.click_id_cookie_name = typed_cookie;
-            ui.colored_label(ui.visuals().error_fg_color, "⚠ not a cookie name")
-                .on_hover_text(problem);
-        }
+        |typed| {
+            crate::core::config::check_advertiser_id("the advertiser id", typed)
+                .map(|()| typed.trim().to_owned())
+        },
+    ) {
+        settings.advertiser_id = id;
     }
 
-    let phone = labelled_text(
+    if let Some(name) = checked_text_ui(
         ui,
-        "Default phone country",
-        &mut view.phone_country,
-        36.0,
-        "FR",
-    );
-    let typed = view.phone_country.trim().to_ascii_uppercase();
-    if typed.is_empty() {
-        settings.default_phone_country = None;
-    } else if rust_iso3166::from_alpha2(&typed).is_some() {
-        settings.default_phone_country = Some(typed);
-    } else {
-        ui.colored_label(ui.visuals().error_fg_color, "⚠ not an ISO code such as FR")
-            .on_hover_text("National numbers stay unsent until this is a two-letter country code");
+        ("Click-id cookie", "_epik"),
+        &mut view.cookie_name,
+        70.0,
+        |typed| crate::core::settings::check_cookie_name(typed).map(|()| typed.trim().to_owned()),
+    ) {
+        settings.click_id_cookie_name = name;
     }
-    phone.on_hover_text(
-        "Country for phone numbers written without +; empty: such numbers are not sent",
-    );
+
+    if let Some(country) = checked_text_ui(
+        ui,
+        ("Default phone country", "e.g. FR"),
+        &mut view.phone_country,
+        44.0,
+        |typed| {
+            let code = typed.trim().to_ascii_uppercase();
+            if code.is_empty() {
+                Ok(None)
+            } else if rust_iso3166::from_alpha2(&code).is_some() {
+                Ok(Some(code))
+            } else {
+                Err(format!(
+                    "{typed:?} is not an ISO 3166-1 alpha-2 code such as FR; national numbers stay unsent until it is"
+                ))
+            }
+        },
+    ) {
+        settings.default_phone_country = country;
+    }
 
     ui.checkbox(&mut settings.strip_name_diacritics, "Strip name diacritics")
         .on_hover_text("Remove accents from first and last names before hashing (off: Pinterest asks for UTF-8 as typed)");

@@ -41,6 +41,36 @@ pub fn sent_full(value: &Value) -> String {
     }
 }
 
+/// A dotted path as it fits in `width` of monospace text: whole when it fits, else with its
+/// head cut at a dot (`…[0].item_price`, `…product.price`), so the leaf that tells two rows
+/// apart stays visible; the label's own truncation handles what still does not fit.
+pub fn fitted_path(ui: &Ui, path: &str, width: f32) -> String {
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let fits = |text: &str| {
+        ui.painter()
+            .layout_no_wrap(text.to_owned(), font.clone(), egui::Color32::PLACEHOLDER)
+            .size()
+            .x
+            <= width
+    };
+    if fits(path) {
+        return path.to_owned();
+    }
+    let cuts = path
+        .char_indices()
+        .filter(|&(_, c)| c == '.' || c == '[')
+        .map(|(at, c)| if c == '.' { at + 1 } else { at });
+    let mut shortest = None;
+    for cut in cuts {
+        let candidate = format!("…{}", &path[cut..]);
+        if fits(&candidate) {
+            return candidate;
+        }
+        shortest = Some(candidate);
+    }
+    shortest.unwrap_or_else(|| path.to_owned())
+}
+
 /// An icon button that a screen reader (and a test) can name.
 pub fn icon_button(ui: &mut Ui, icon: &str, name: &str, hover: &str) -> Response {
     ui.add(Button::new(icon).small().frame(false))
