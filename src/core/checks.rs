@@ -96,6 +96,20 @@ fn web_context(
         Some(key) => user_data.and_then(|u| u.get(key)).is_some(),
         None => payload.get(field).is_some(),
     };
+    if !present("user_data.click_id")
+        && !diagnostics
+            .iter()
+            .any(|d| d.field.as_deref() == Some("user_data.click_id"))
+    {
+        diagnostics.push(Diagnostic::new(
+            Code::WebClickIdMissing,
+            "user_data.click_id",
+            format!(
+                "no click id ({}); visitors who came from a Pin carry one in the epik URL parameter or the _epik cookie, and it is Pinterest's strongest match for them. Normal for other visitors",
+                tried_text(outcomes, "user_data.click_id")
+            ),
+        ));
+    }
     for (field, why) in [
         (
             "event_source_url",

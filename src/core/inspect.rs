@@ -1240,7 +1240,11 @@ mod tests {
         // Two units on one line: Commanders Act's num_items (items.length) undercounts.
         assert_eq!(
             codes(&inspection),
-            ["action_source.derived", "num_items.lines"]
+            [
+                "action_source.derived",
+                "num_items.lines",
+                "web.click_id_missing"
+            ]
         );
         let em = inspection
             .trace

@@ -287,6 +287,10 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
         ),
         Code::CurrencyUpperCased => (one("/currency", json!("eur")), Some("custom_data.currency")),
         Code::SourceBlank => (one("/user/email_sha256", json!("  ")), Some("user_data.em")),
+        Code::WebClickIdMissing => (
+            inspect_value(&with("/partners/pinterest/click_id", None), &mapping),
+            Some("user_data.click_id"),
+        ),
         Code::WebContextMissing => (
             inspect_value(&with("/context/page", None), &mapping),
             Some("event_source_url"),

@@ -591,7 +591,17 @@ pub fn birthdate(raw: &str, now: Option<i64>) -> Normalized<String> {
 
     let (year, month, day, how) = match read_date(&trimmed) {
         Ok(parts) => parts,
-        Err(finding) => return Normalized::dropped(steps, finding),
+        // "Sunday, March 17, 1985" and JavaScript's "Sun Mar 17 1985 00:00:00 GMT+0100 (…)":
+        // the date without its weekday (and time), when that reads as a date.
+        Err(finding) => match without_weekday(&trimmed)
+            .and_then(|rest| read_date(&rest).ok().map(|parts| (rest, parts)))
+        {
+            Some((rest, parts)) => {
+                steps.push(Step::new("remove the weekday and time of day", rest));
+                parts
+            }
+            None => return Normalized::dropped(steps, finding),
+        },
     };
     if let Err(finding) = check_date(&trimmed, year, month, day) {
         return Normalized::dropped(steps, finding);
@@ -656,6 +666,95 @@ const PLAUSIBLE_YEARS: std::ops::RangeInclusive<u32> = 1900..=2100;
 
 fn is_real_date(year: u32, month: u32, day: u32) -> bool {
     PLAUSIBLE_YEARS.contains(&year) && check_date("", year, month, day).is_ok()
+}
+
+/// Weekday names and abbreviations in English, French, German, Spanish, Italian, Dutch and
+/// Portuguese, lower case. Some abbreviations are also month names (`mar`); a word is only
+/// removed when the rest reads as a date, so `Mar 17 1985` keeps its month.
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "lun",
+    "mar",
+    "mer",
+    "jeu",
+    "ven",
+    "sam",
+    "dim",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonnabend",
+    "sonntag",
+    "lunes",
+    "martes",
+    "miércoles",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "sabado",
+    "domingo",
+    "lunedì",
+    "martedì",
+    "mercoledì",
+    "giovedì",
+    "venerdì",
+    "sabato",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "segunda-feira",
+    "terça-feira",
+    "quarta-feira",
+    "quinta-feira",
+    "sexta-feira",
+];
+
+/// `text` without a leading weekday word and without a time of day (`00:00:00 GMT+0100 (…)`)
+/// after the date; `None` when it does not start with a weekday.
+fn without_weekday(text: &str) -> Option<String> {
+    let (first, rest) = text.split_once(|c: char| c.is_whitespace() || c == ',')?;
+    let word = first.trim_end_matches(['.', ',']).to_lowercase();
+    if !WEEKDAYS.contains(&word.as_str()) {
+        return None;
+    }
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    let date = rest
+        .split_whitespace()
+        .take_while(|piece| !piece.contains(':'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!date.is_empty()).then_some(date)
 }
 
 fn read_date(text: &str) -> Result<DateParts, Finding> {
@@ -1639,6 +1738,15 @@ mod tests {
             ("March 17, 1985", "19850317"),
             ("17 mars 1985", "19850317"),
             ("05/05/1985", "19850505"),
+            ("Sunday, March 17, 1985", "19850317"),
+            ("Sun, 17 Mar 1985", "19850317"),
+            ("Sun Mar 17 1985", "19850317"),
+            (
+                "Sun Mar 17 1985 00:00:00 GMT+0100 (Central European Standard Time)",
+                "19850317",
+            ),
+            ("Dimanche 17 mars 1985", "19850317"),
+            ("Mar 17 1985", "19850317"),
         ] {
             assert_eq!(value(&birthdate(raw, None)), Some(want), "{raw}");
         }

@@ -491,6 +491,25 @@ fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
     let shortened = without_sub_nanoseconds(text);
     let text = shortened.as_deref().unwrap_or(text);
 
+    // jiff reads offsets up to ±25:59; no place on Earth is beyond UTC−12 or UTC+14, so a
+    // larger offset is a broken source, not a time to shift by a day.
+    if let Some(offset) = utc_offset_minutes(text)
+        && !(-12 * 60..=14 * 60).contains(&offset)
+    {
+        return Some(Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::EventTimeInvalid,
+                format!(
+                    "{text:?} has the UTC offset {}{:02}:{:02}, beyond any time zone (UTC−12:00 to UTC+14:00); not sent. Check how the source writes its offset",
+                    if offset < 0 { '-' } else { '+' },
+                    offset.abs() / 60,
+                    offset.abs() % 60
+                ),
+            ),
+        ));
+    }
+
     // A time zone annotation (`[Europe/Paris]`) must name a zone pinspect knows, with or
     // without an offset: an unknown name means the source is not what it claims to be.
     let zone = zone_annotation(text);
@@ -574,6 +593,34 @@ fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
             ),
         )),
     )
+}
+
+/// The offset after the time of an ISO timestamp, in minutes (`+05:30` → 330, `-0500` →
+/// −300, `+02` → 120); `None` without one (`Z`, no offset).
+fn utc_offset_minutes(text: &str) -> Option<i32> {
+    let time_start = text.find(['T', 't', ' '])?;
+    let time = text.get(time_start..)?;
+    let time = time.split('[').next().unwrap_or(time);
+    let sign_at = time.rfind(['+', '-'])?;
+    let sign = if time.get(sign_at..=sign_at)? == "-" {
+        -1
+    } else {
+        1
+    };
+    let digits: String = time
+        .get(sign_at + 1..)?
+        .chars()
+        .filter(|c| *c != ':')
+        .collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+        return None;
+    }
+    let hours: i32 = digits.get(..2)?.parse().ok()?;
+    let minutes: i32 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(Some(0), |m| m.parse().ok())?;
+    Some(sign * (hours * 60 + minutes))
 }
 
 /// `text` with the fraction of its seconds cut to 9 digits, or `None` when it has no more.
@@ -1403,6 +1450,19 @@ mod tests {
             paris.steps[0].rule.contains("Europe/Paris"),
             "{:?}",
             paris.steps
+        );
+        for beyond in [
+            "2025-04-18T05:59:00+24:00",
+            "2025-04-18T05:59:00-1300",
+            "2025-04-18 05:59:00+15",
+        ] {
+            let result = timestamp(&json!(beyond));
+            assert_eq!(result.value, None, "{beyond}");
+            assert_eq!(result.findings[0].code, Code::EventTimeInvalid, "{beyond}");
+        }
+        assert_eq!(
+            timestamp(&json!("2025-04-18T19:53:39+14:00")).value,
+            Some(Timestamp { seconds: want })
         );
         for unknown in [
             "2025-04-18T07:53:39[Mars/Olympus]",
