@@ -845,6 +845,22 @@ pub fn write_config(path: &Path, mapping: &Mapping) -> std::io::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
+    write_atomically(path, folder, mapping).map_err(|err| {
+        // The temporary file's name means nothing to the user; the folder does.
+        let why = match err.kind() {
+            std::io::ErrorKind::NotFound => {
+                format!("the folder {} does not exist", folder.display())
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                format!("no permission to write in {}", folder.display())
+            }
+            kind => format!("{kind} in {}", folder.display()),
+        };
+        std::io::Error::new(err.kind(), why)
+    })
+}
+
+fn write_atomically(path: &Path, folder: &Path, mapping: &Mapping) -> std::io::Result<()> {
     let mut file = tempfile::NamedTempFile::new_in(folder)?;
     file.write_all(to_config_text(mapping).as_bytes())?;
 

@@ -12,6 +12,7 @@ use crate::core::diagnostics::Severity;
 use crate::core::event::{LoadError, SourceEvent, load_file, parse_bytes};
 use crate::core::hashcheck;
 use crate::core::normalize::Options as NormalizeOptions;
+use crate::core::report::plural;
 use crate::core::send::AccessToken;
 use crate::core::settings::Settings;
 
@@ -311,7 +312,10 @@ impl App {
         for (name, result) in self.tasks.take_finished() {
             match result {
                 Ok(TaskOutput::Loaded { path, result }) => match result {
-                    Ok(events) => self.add_events(ctx, &path.display().to_string(), events),
+                    Ok(events) => {
+                        state::remember(&mut self.state.recent_files, &path);
+                        self.add_events(ctx, &path.display().to_string(), events);
+                    }
                     Err(message) => self.notify(ctx, Severity::Error, message),
                 },
                 Ok(TaskOutput::Inspected(result)) => {
@@ -348,7 +352,7 @@ impl App {
             self.tasks.spawn(
                 ctx,
                 TASK_INSPECT,
-                format!("Checking {total} events"),
+                format!("Checking {}", plural(total, "event")),
                 total,
                 move |progress| {
                     let result = job.run(&|done| {
@@ -417,7 +421,7 @@ impl App {
     pub(super) fn run_command(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::OpenEventsDialog => {
-                if let Some(path) = self.pick(ctx, PathPurpose::OpenEvents) {
+                if let Some(path) = self.pick(PathPurpose::OpenEvents) {
                     self.open_events(ctx, path);
                 }
             }
@@ -434,7 +438,7 @@ impl App {
                 self.view.draft = None;
             }
             Command::OpenConfigDialog => {
-                if let Some(path) = self.pick(ctx, PathPurpose::ImportConfig) {
+                if let Some(path) = self.pick(PathPurpose::ImportConfig) {
                     self.import_config(ctx, &path);
                 }
             }
@@ -445,7 +449,7 @@ impl App {
             Command::SaveConfigDialog { confirmed } => {
                 if !confirmed && !self.session.mapping().settings.send_as_test_request {
                     self.view.confirm = Some(Confirm::ExportLive { copy: false });
-                } else if let Some(path) = self.pick(ctx, PathPurpose::SaveConfig) {
+                } else if let Some(path) = self.pick(PathPurpose::SaveConfig) {
                     self.save_config(ctx, &path);
                 }
             }
@@ -467,6 +471,7 @@ impl App {
                 self.view.path_prompt = Some(PathPrompt {
                     purpose,
                     text: String::new(),
+                    note: None,
                 });
             }
             Command::Edit(edit) => {
@@ -591,11 +596,12 @@ impl App {
 
     /// Asks for a path with the native dialog; when there is none, says so and opens the path
     /// prompt instead.
-    fn pick(&mut self, ctx: &egui::Context, purpose: PathPurpose) -> Option<PathBuf> {
+    fn pick(&mut self, purpose: PathPurpose) -> Option<PathBuf> {
         if !self.native_dialogs {
             self.view.path_prompt = Some(PathPrompt {
                 purpose,
                 text: String::new(),
+                note: None,
             });
             return None;
         }
@@ -621,14 +627,20 @@ impl App {
         };
 
         if picked.is_none() && started.elapsed() < DIALOG_MIN_DURATION {
-            self.notify(
-                ctx,
-                Severity::Warning,
-                "No file dialog is available: drop the file on the window or type its path",
-            );
+            // Said in the prompt itself, so repeated tries do not fill the message area.
+            let note = match purpose {
+                PathPurpose::SaveConfig => {
+                    "No file dialog is available here: type the path to save to"
+                }
+                PathPurpose::OpenEvents | PathPurpose::ImportConfig => {
+                    "No file dialog is available here: type the file's path, or drop the file on the window"
+                }
+            };
+            log::warn!("no file dialog returned a path");
             self.view.path_prompt = Some(PathPrompt {
                 purpose,
                 text: String::new(),
+                note: Some(note.to_owned()),
             });
         }
         picked
@@ -654,11 +666,28 @@ impl App {
                 return;
             }
         };
-        state::remember(&mut self.state.recent_files, &path);
-
         if size <= BACKGROUND_BYTES {
+            let name = path.display().to_string();
+            if let Ok(text) = std::fs::read_to_string(&path)
+                && looks_like_mapping_config(&text)
+            {
+                // Opened with the wrong button: it is a mapping, so import it as one.
+                self.notify(
+                    ctx,
+                    Severity::Info,
+                    format!(
+                        "{name} is a mapping config, not events; it is imported as the mapping"
+                    ),
+                );
+                self.import_config_text(ctx, &name, &text, Some(&path));
+                return;
+            }
             let result = load_file(&path);
-            self.after_load(ctx, &path.display().to_string(), result);
+            // Only files that loaded are worth offering again.
+            if result.is_ok() {
+                state::remember(&mut self.state.recent_files, &path);
+            }
+            self.after_load(ctx, &name, result);
             return;
         }
 
@@ -743,7 +772,7 @@ impl App {
             self.notify(
                 ctx,
                 Severity::Info,
-                format!("Loaded {total} events from {name}"),
+                format!("Loaded {} from {name}", plural(total, "event")),
             );
         }
     }
@@ -808,14 +837,19 @@ impl App {
                     format!("Mapping config saved to {}", path.display()),
                 );
             }
-            Err(err) => self.notify(
-                ctx,
-                Severity::Error,
-                format!(
+            Err(err) => {
+                let text = format!(
                     "Could not save the mapping config to {}: {err}",
                     path.display()
-                ),
-            ),
+                );
+                // The prompt comes back with the path typed, to fix rather than retype.
+                self.view.path_prompt = Some(PathPrompt {
+                    purpose: PathPurpose::SaveConfig,
+                    text: path.display().to_string(),
+                    note: Some(text.clone()),
+                });
+                self.notify(ctx, Severity::Error, text);
+            }
         }
     }
 }

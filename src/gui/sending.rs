@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::core::diagnostics::Severity;
+use crate::core::report::plural;
 use crate::core::send::{
     self, AccessToken, Endpoint, EventOutcome, HttpConfig, HttpTransport, MAX_EVENTS_PER_REQUEST,
     Plan, SendOptions, SendOutcome, Stage, ThreadSleeper, api_base_from_env, curl_command,
@@ -196,7 +197,8 @@ impl App {
     /// Keeps a finished send and tells the user how it went.
     pub(super) fn finish_send(&mut self, ctx: &egui::Context, last: LastSend) {
         let summary = last.outcome.summary();
-        let severity = if summary.failed > 0 || summary.unknown > 0 {
+        // Nothing delivered (a refused connection) is at least as bad as a partial failure.
+        let severity = if summary.failed > 0 || summary.unknown > 0 || summary.processed == 0 {
             Severity::Warning
         } else {
             Severity::Info
@@ -215,9 +217,9 @@ impl App {
             ctx,
             severity,
             format!(
-                "{mode}{cancelled}: {} sent in {} requests, {} processed, {} failed, {} not sent, {} unknown",
+                "{mode}{cancelled}: {} sent in {}, {} processed, {} failed, {} not sent, {} unknown",
                 summary.sent,
-                last.outcome.requests.len(),
+                plural(last.outcome.requests.len(), "request"),
                 summary.processed,
                 summary.failed,
                 summary.not_sent,

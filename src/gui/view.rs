@@ -158,6 +158,9 @@ pub struct PathPrompt {
 
     /// The path as typed.
     pub text: String,
+
+    /// Why the prompt is open: no file dialog could be shown, or the last try failed.
+    pub note: Option<String>,
 }
 
 /// The paste window's content.

@@ -456,6 +456,47 @@ fn exporting_a_live_config_asks_first_and_needs_a_path() {
 }
 
 #[test]
+fn a_failed_save_keeps_the_typed_path_and_names_the_folder() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let target = folder.path().join("missing").join("exported.json");
+    let mut harness = with_samples();
+    harness
+        .state_mut()
+        .push(Command::SaveConfig(target.clone()));
+    harness.run();
+
+    let prompt = harness
+        .state()
+        .view()
+        .path_prompt
+        .as_ref()
+        .expect("the prompt is back");
+    assert_eq!(prompt.text, target.display().to_string());
+    let note = prompt.note.clone().unwrap_or_default();
+    assert!(note.contains("does not exist"), "{note}");
+    assert!(!note.contains("missing/.tmp"), "{note}");
+}
+
+#[test]
+fn a_mapping_config_opened_as_events_is_imported_as_a_config() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let path = folder.path().join("mapping.json");
+    std::fs::write(&path, CONFIG).expect("written");
+    let mut harness = with_samples();
+    let loaded = harness.state().session().events().len();
+    harness.state_mut().push(Command::OpenEvents(path));
+    harness.run();
+    assert_eq!(harness.state().session().events().len(), loaded);
+    assert!(
+        harness
+            .state()
+            .notices()
+            .iter()
+            .any(|n| n.contains("is a mapping config, not events"))
+    );
+}
+
+#[test]
 fn big_inputs_are_checked_in_the_background_with_the_same_results() {
     let event = |i: usize| {
         format!(

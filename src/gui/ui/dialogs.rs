@@ -35,6 +35,7 @@ pub fn paste_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>) {
     let mut open = true;
     let mut close = false;
     Window::new("Paste events")
+        .default_pos(super::widgets::WINDOW_POS)
         .open(&mut open)
         .default_size([520.0, 360.0])
         .show(ui.ctx(), |ui| {
@@ -91,16 +92,26 @@ pub fn path_prompt_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>)
     let mut open = true;
     let mut close = false;
     Window::new(prompt.purpose.title())
+        .default_pos(super::widgets::WINDOW_POS)
         .id(Id::unique("path_prompt"))
         .open(&mut open)
         .collapsible(false)
         .show(ui.ctx(), |ui| {
+            if let Some(note) = &prompt.note {
+                ui.colored_label(ui.visuals().warn_fg_color, note);
+            }
             let label = ui.label("Type the file's full path");
+            let example = match prompt.purpose {
+                PathPurpose::OpenEvents => "/home/me/events.ndjson",
+                PathPurpose::ImportConfig | PathPurpose::SaveConfig => {
+                    "/home/me/pinspect-mapping.json"
+                }
+            };
             let response = ui
                 .add(
                     TextEdit::singleline(&mut prompt.text)
                         .desired_width(420.0)
-                        .hint_text("/home/me/events.ndjson"),
+                        .hint_text(example),
                 )
                 .labelled_by(label.id);
             let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -133,6 +144,7 @@ pub fn path_prompt_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>)
 pub fn hash_checker_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>) {
     let mut open = view.windows.hash_checker;
     Window::new("Hash checker")
+        .default_pos(super::widgets::WINDOW_POS)
         .open(&mut open)
         .default_size([560.0, 420.0])
         .show(ui.ctx(), |ui| {

@@ -21,6 +21,7 @@ pub fn event_names_window(
 ) {
     let mut open = view.windows.event_names;
     Window::new("Event names")
+        .default_pos(super::widgets::WINDOW_POS)
         .open(&mut open)
         .default_size([560.0, 420.0])
         .resizable(true)

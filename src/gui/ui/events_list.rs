@@ -28,13 +28,16 @@ pub fn events_list_ui(
 ) {
     ui.add_space(4.0);
     ui.heading("Events");
-    ui.add(
-        TextEdit::singleline(&mut view.filter)
-            .hint_text("Filter: name, #index or diagnostic code")
-            .desired_width(f32::INFINITY),
-    )
-    .accessible_name("Filter events");
-    ui.checkbox(&mut view.only_errors, "Only with errors");
+    let filter = ui
+        .add(
+            TextEdit::singleline(&mut view.filter)
+                .hint_text("Filter: name, #index or diagnostic code")
+                .desired_width(f32::INFINITY),
+        )
+        .accessible_name("Filter events");
+    let only_errors = ui.checkbox(&mut view.only_errors, "Only with errors");
+    // A new filter shows its first matches, not the old scroll position.
+    let filter_changed = filter.changed() || only_errors.changed();
 
     let key = (
         session.generation(),
@@ -84,7 +87,9 @@ pub fn events_list_ui(
     if last_send.is_some() {
         table = table.column(Column::exact(30.0));
     }
-    if view.scroll.to_event {
+    if filter_changed && !view.filtered.is_empty() {
+        table = table.scroll_to_row(0, Some(Align::TOP));
+    } else if view.scroll.to_event {
         view.scroll.to_event = false;
         if let Some(row) = view
             .selected

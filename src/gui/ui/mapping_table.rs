@@ -211,9 +211,9 @@ fn controls_ui(
         if ui
             .add_enabled(
                 num_overrides > 0,
-                egui::Button::new(format!("Reset all overrides ({num_overrides})")),
+                egui::Button::new(format!("Reset field overrides ({num_overrides})")),
             )
-            .on_hover_text("Every field back to the preset (undo with Ctrl+Z)")
+            .on_hover_text("Every field back to the preset (undo with Ctrl+Z); event-name overrides stay, see Event names…")
             .clicked()
         {
             commands.push(Command::Edit(super::super::session::Edit::ResetAllFields));
@@ -235,11 +235,19 @@ fn rows<'a>(inspection: &'a Inspection, mapping: &Mapping) -> Vec<Row<'a>> {
                     .iter()
                     .filter(|d| d.field.as_deref() == Some(entry.field.as_str()))
                     .collect(),
-                overridden: entry.field != "event_name" && mapping.fields.contains_key(&canonical),
-                preset_default: mapping.preset().sources(&canonical).map_or_else(
-                    || "nothing (the preset does not fill this field)".to_owned(),
-                    |sources| source_lines(sources).replace('\n', " → "),
-                ),
+                overridden: if entry.field == "event_name" {
+                    entry.rule == "override"
+                } else {
+                    mapping.fields.contains_key(&canonical)
+                },
+                preset_default: if entry.field == "event_name" {
+                    "the preset's event table (change it in Event names…)".to_owned()
+                } else {
+                    mapping.preset().sources(&canonical).map_or_else(
+                        || "nothing (the preset does not fill this field)".to_owned(),
+                        |sources| source_lines(sources).replace('\n', " → "),
+                    )
+                },
             }
         })
         .collect()

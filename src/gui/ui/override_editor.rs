@@ -86,7 +86,15 @@ pub fn override_editor_ui(
     }
 
     ui.horizontal(|ui| {
-        let unchanged = parsed.as_ref().ok() == current;
+        // Re-applying what already fills the field (the override, or the preset's own
+        // sources) would only add an override that changes nothing.
+        let unchanged = match (parsed.as_ref().ok(), current) {
+            (Some(draft), Some(current)) => draft == current,
+            (Some(FieldOverride::Sources(sources)), None) => {
+                preset_default.is_some_and(|preset| preset == sources.as_slice())
+            }
+            _ => false,
+        };
         if ui
             .add_enabled(parsed.is_ok() && !unchanged, Button::new("Apply override"))
             .on_hover_text("Every event is checked again at once; undo with Ctrl+Z")

@@ -36,7 +36,14 @@ pub fn status_bar_ui(
                 ProgressBar::new(0.0).animate(true)
             };
             ui.add(bar.desired_width(160.0));
-            if ui
+            if task.stopping {
+                // Work already under way (a request on the wire) ends first; say so, rather
+                // than leave a Cancel that seems to do nothing.
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "Stopping after the current step; a request already sent may still be delivered",
+                );
+            } else if ui
                 .add(Button::new("Cancel"))
                 .accessible_name(format!("Cancel {}", task.label))
                 .clicked()

@@ -4,6 +4,10 @@
 use egui::{Button, Response, RichText, TextEdit, Ui};
 use serde_json::Value;
 
+/// Where floating windows open: below the top bar and clear of the TEST MODE / LIVE badge,
+/// which must stay visible whatever is open.
+pub const WINDOW_POS: egui::Pos2 = egui::pos2(320.0, 130.0);
+
 /// Characters of a hash shown in a cell.
 const HASH_PREFIX: usize = 12;
 
