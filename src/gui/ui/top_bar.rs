@@ -250,7 +250,7 @@ fn settings_ui(ui: &mut Ui, session: &Session, view: &mut View, commands: &mut V
         ui,
         ("Default phone country", "e.g. FR"),
         &mut view.phone_country,
-        44.0,
+        56.0,
         |typed| {
             let code = typed.trim().to_ascii_uppercase();
             if code.is_empty() {
