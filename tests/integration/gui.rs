@@ -456,6 +456,24 @@ fn exporting_a_live_config_asks_first_and_needs_a_path() {
 }
 
 #[test]
+fn messages_never_move_the_send_row() {
+    let mut harness = with_samples();
+    let before = harness.get_by_label("Send test events").rect();
+    // Messages of every kind pile up (each failed import adds one).
+    for n in 0..5 {
+        harness.state_mut().push(Command::LoadBytes {
+            name: format!("broken-{n}.json"),
+            bytes: b"{\"event_name\": ".to_vec(),
+        });
+        harness.run();
+    }
+    assert!(harness.state().notices().len() >= 5);
+    let after = harness.get_by_label("Send test events").rect();
+    assert_eq!(before, after);
+    harness.get_by_label("5 more");
+}
+
+#[test]
 fn a_failed_save_keeps_the_typed_path_and_names_the_folder() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let target = folder.path().join("missing").join("exported.json");

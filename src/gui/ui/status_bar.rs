@@ -8,11 +8,8 @@ use crate::core::diagnostics::Severity;
 use super::super::command::Command;
 use super::super::session::{Clock, Session};
 use super::super::theme;
-use super::super::view::View;
+use super::super::view::{Notice, View};
 use super::super::work::TaskStatus;
-
-/// Messages shown at once; older ones are summarized.
-const VISIBLE_NOTICES: usize = 4;
 
 /// Draws the bar.
 pub fn status_bar_ui(
@@ -128,42 +125,67 @@ fn summary_ui(ui: &mut Ui, session: &Session) {
     );
 }
 
+/// The messages, always on one line of the same height: the newest one (its whole text on
+/// hover) and the others behind a button. Messages come and go by themselves; if they pushed
+/// the send row up and down, a click meant for *Send* could land elsewhere.
 fn notices_ui(ui: &mut Ui, view: &mut View) {
-    let total = view.notices.len();
-    if total == 0 {
-        return;
-    }
     let visuals = ui.visuals().clone();
-    let first_shown = total.saturating_sub(VISIBLE_NOTICES);
     let mut dismissed = None;
-    for (position, notice) in view.notices.iter().enumerate().skip(first_shown) {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(theme::severity_glyph(&visuals, notice.severity));
-            let color = match notice.severity {
-                Severity::Info => visuals.text_color(),
-                other => theme::severity_color(&visuals, other),
-            };
-            ui.label(RichText::new(&notice.text).color(color));
-            if ui
-                .add(Button::new("Dismiss").small())
-                .accessible_name(format!("Dismiss message {}", position + 1))
-                .clicked()
-            {
-                dismissed = Some(position);
-            }
-        });
+    ui.horizontal(|ui| {
+        let Some((newest_position, newest)) = view.notices.iter().enumerate().next_back() else {
+            ui.weak("No messages");
+            return;
+        };
+        let older = newest_position;
+        if older > 0 {
+            ui.menu_button(format!("{older} more"), |ui| {
+                for (position, notice) in view.notices.iter().enumerate().take(older).rev() {
+                    ui.horizontal(|ui| {
+                        notice_text_ui(ui, &visuals, notice, false);
+                        if ui
+                            .add(Button::new("Dismiss").small())
+                            .accessible_name(format!("Dismiss message {}", position + 1))
+                            .clicked()
+                        {
+                            dismissed = Some(position);
+                        }
+                    });
+                }
+                ui.separator();
+                if ui.button("Dismiss all messages").clicked() {
+                    dismissed = Some(usize::MAX);
+                    ui.close();
+                }
+            });
+        }
+        if ui
+            .add(Button::new("Dismiss").small())
+            .accessible_name(format!("Dismiss message {}", newest_position + 1))
+            .clicked()
+        {
+            dismissed = Some(newest_position);
+        }
+        notice_text_ui(ui, &visuals, newest, true);
+    });
+    match dismissed {
+        Some(usize::MAX) => view.notices.clear(),
+        Some(position) if position < view.notices.len() => {
+            view.notices.remove(position);
+        }
+        _ => {}
     }
-    if first_shown > 0 {
-        ui.horizontal(|ui| {
-            ui.weak(format!("{first_shown} older messages"));
-            if ui.button("Dismiss all messages").clicked() {
-                view.notices.clear();
-            }
-        });
-    }
-    if let Some(position) = dismissed
-        && position < view.notices.len()
-    {
-        view.notices.remove(position);
+}
+
+fn notice_text_ui(ui: &mut Ui, visuals: &egui::Visuals, notice: &Notice, one_line: bool) {
+    ui.label(theme::severity_glyph(visuals, notice.severity));
+    let color = match notice.severity {
+        Severity::Info => visuals.text_color(),
+        other => theme::severity_color(visuals, other),
+    };
+    let label = egui::Label::new(RichText::new(&notice.text).color(color));
+    if one_line {
+        ui.add(label.truncate());
+    } else {
+        ui.add(label.wrap());
     }
 }
