@@ -270,6 +270,14 @@ pub fn load_mapping(args: &CommonArgs) -> Result<Mapping, u8> {
         }
         mapping.settings.advertiser_id.clone_from(id);
     }
+    if let Some(now) = args.now
+        && now > LATEST_PLAUSIBLE_NOW
+    {
+        message(&format!(
+            "error: --now {now} is past the year 5000; it is in Unix seconds, and this looks like milliseconds (drop the last three digits)"
+        ));
+        return Err(EXIT_USAGE);
+    }
     if let Some(country) = &args.default_phone_country {
         if rust_iso3166::from_alpha2(&country.trim().to_ascii_uppercase()).is_none() {
             message(&format!(
@@ -281,6 +289,10 @@ pub fn load_mapping(args: &CommonArgs) -> Result<Mapping, u8> {
     }
     Ok(mapping)
 }
+
+/// The largest `--now` taken as seconds (in the year 5138); a millisecond clock of today is
+/// a thousand times larger.
+const LATEST_PLAUSIBLE_NOW: i64 = 100_000_000_000;
 
 /// `--now`, or the system clock.
 pub fn now(args: &CommonArgs) -> i64 {

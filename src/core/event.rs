@@ -239,7 +239,7 @@ fn from_document(
                             column: Some(if err.line() <= 1 {
                                 column + err.column().saturating_sub(1)
                             } else {
-                                err.column()
+                                err.column().max(1)
                             }),
                         };
                         let mut event = event_at(&at, position, Value::Null, &[]);
@@ -327,7 +327,7 @@ fn from_lines(source_name: &str, bytes: &[u8]) -> Vec<SourceEvent> {
                 let message = format!(
                     "{source_name}:{}:{}: this line is not valid JSON ({}); the other lines were still read",
                     at.line,
-                    err.column(),
+                    err.column().max(1),
                     syntax_message(&err)
                 );
                 events.push(broken(message, Value::String(text.to_owned())));
@@ -460,7 +460,9 @@ fn syntax_error(source_name: &str, err: &serde_json::Error) -> LoadError {
     LoadError::Syntax {
         source_name: source_name.to_owned(),
         line: err.line(),
-        column: err.column(),
+        // serde_json says column 0 at the very start of a line (a file cut right after a
+        // line break); columns are 1-based everywhere else.
+        column: err.column().max(1),
         message: syntax_message(err),
     }
 }
@@ -473,6 +475,10 @@ fn syntax_message(err: &serde_json::Error) -> String {
 pub(crate) fn explain_json_message(message: &str) -> String {
     if message.starts_with("EOF while parsing") {
         format!("{message}: the JSON ends too early (a missing }} or ], or the file was cut short)")
+    } else if message.starts_with("control character") {
+        format!(
+            "{message}: a line break or control character inside a text; the text is probably not closed with a \", or the file was cut in the middle of it"
+        )
     } else if message.contains("recursion limit") {
         "the JSON is nested more than 128 levels deep".to_owned()
     } else if message.contains("hex escape") {
@@ -826,6 +832,14 @@ mod tests {
         let message = err.to_string();
         assert!(message.starts_with("cut.json:2:6: "), "{message}");
         assert!(message.contains("the JSON ends too early"), "{message}");
+
+        // Cut right after a line break: column 1, not 0.
+        let err = parse_text("cut.json", "[\n").unwrap_err();
+        assert_eq!(err.location(), Some((2, 1)));
+
+        // Cut inside a text that a line break follows.
+        let err = parse_text("cut.json", "{\"event_name\": \"purch\n").unwrap_err();
+        assert!(err.to_string().contains("not closed"), "{err}");
     }
 
     #[test]

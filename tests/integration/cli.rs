@@ -198,6 +198,15 @@ fn usage_errors_exit_two() {
     ]);
     assert_eq!(preset.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&preset.stderr).contains("unknown preset"));
+
+    let milliseconds = pinspect(&[
+        "check",
+        "--now",
+        "1744956000000",
+        test_file("data/doc-examples.json").to_str().unwrap(),
+    ]);
+    assert_eq!(milliseconds.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&milliseconds.stderr).contains("looks like milliseconds"));
 }
 
 #[test]

@@ -415,6 +415,19 @@ fn preset_switch_ui(
     let title = Preset::builtin(name).map_or(name, |p| p.title.as_str());
     ui.heading(format!("Switch to the preset {title}?"));
     ui.label("Your overrides are kept; only what the preset decides changes.");
+    // The buttons come before the list: the list settles over a frame or two, and a button
+    // below it would move under the pointer.
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        if ui.button("Switch preset").clicked() {
+            commands.push(Command::Edit(Edit::Preset(name.to_owned())));
+            *answered = true;
+        }
+        if ui.button("Cancel").clicked() {
+            *answered = true;
+        }
+    });
+    ui.add_space(4.0);
     if let Some(preview) = preview {
         ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
             if !preview.mapping_changes.is_empty() {
@@ -435,16 +448,6 @@ fn preset_switch_ui(
             }
         });
     }
-    ui.add_space(8.0);
-    ui.horizontal(|ui| {
-        if ui.button("Switch preset").clicked() {
-            commands.push(Command::Edit(Edit::Preset(name.to_owned())));
-            *answered = true;
-        }
-        if ui.button("Cancel").clicked() {
-            *answered = true;
-        }
-    });
 }
 
 /// What switching to preset `name` would change, for the confirmation: the mapping
