@@ -140,6 +140,8 @@ codes! {
     CurrencyUpperCased => ("currency.upper_cased", Info, "The currency was upper-cased."),
     WebContextMissing => ("web.context_missing", Warning, "A web event lacks event_source_url, client_ip_address or client_user_agent, so Pinterest matches and attributes it worse."),
     WebClickIdMissing => ("web.click_id_missing", Info, "A web event has no click id (epik); fine for visitors who did not come from a Pin."),
+    LanguageConverted => ("language.converted", Info, "The language was converted to its two-letter ISO 639-1 code."),
+    LanguageInvalid => ("language.invalid", Warning, "The language is not one with a two-letter ISO 639-1 code; not sent."),
     ItemsNotList => ("items.not_list", Warning, "The items source is not a list, so no content_ids, contents or num_items come from it."),
     ItemsEntryNotObject => ("items.entry_not_object", Warning, "An entry of the items list is not an object, so it has no id, price or quantity."),
     ContentIdsMissing => ("content_ids.missing", Warning, "A checkout or add_to_cart without content_ids cannot be tied to catalog products."),

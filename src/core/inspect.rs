@@ -785,6 +785,9 @@ impl<'a> Builder<'a> {
         let raw = &found.value;
         match spec.kind {
             FieldKind::Hashed(field) => self.convert_hashed(field, raw, found.from_sha256),
+            FieldKind::Text if spec.path == "language" => {
+                from_normalized(normalize::language(raw), Value::String)
+            }
             FieldKind::Text | FieldKind::Url => {
                 let mut converted = from_normalized(normalize::text(raw), Value::String);
                 if spec.path == "event_id"

@@ -295,6 +295,14 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
             inspect_value(&with("/context/page", None), &mapping),
             Some("event_source_url"),
         ),
+        Code::LanguageConverted => (
+            one("/context/device/lang", json!("fr-FR")),
+            Some("language"),
+        ),
+        Code::LanguageInvalid => (
+            one("/context/device/lang", json!("Klingonese")),
+            Some("language"),
+        ),
         Code::ItemsNotList => (
             one("/items", json!("SKU-1,SKU-2")),
             Some("custom_data.content_ids"),

@@ -15,7 +15,8 @@ use unicode_normalization::UnicodeNormalization as _;
 pub use identity::{birthdate, city, country, gender, phone, state, zip};
 pub use values::{
     Timestamp, action_source, action_source_value, boolean, currency, currency_value, decimal,
-    derive_action_source, integer, ip_address, ip_address_value, personal_data_in, text, timestamp,
+    derive_action_source, integer, ip_address, ip_address_value, language, personal_data_in, text,
+    timestamp,
 };
 
 use super::diagnostics::Code;

@@ -54,6 +54,88 @@ pub fn text(raw: &Value) -> Normalized<String> {
     }
 }
 
+/// `language`: the two-letter ISO 639-1 code Pinterest asks for, lower case. A locale
+/// (`fr-FR`, `en_US.UTF-8`) gives its language; three-letter ISO 639-2/3 codes (`fra`, `fre`,
+/// `deu`, `ger`) and English names (`French`) are converted when the language has a
+/// two-letter code (the `isolang` crate's tables); each conversion is said
+/// (`language.converted`). Anything else is not sent (`language.invalid`).
+pub fn language(raw: &Value) -> Normalized<String> {
+    let Normalized {
+        value,
+        mut steps,
+        findings,
+    } = text(raw);
+    let Some(written) = value else {
+        return Normalized {
+            value: None,
+            steps,
+            findings,
+        };
+    };
+    let trimmed = written.trim();
+    let primary = trimmed
+        .split(['-', '_', '.', '@'])
+        .next()
+        .unwrap_or(trimmed)
+        .to_ascii_lowercase();
+
+    let found = match primary.len() {
+        2 => isolang::Language::from_639_1(&primary),
+        3 => isolang::Language::from_639_3(&primary).or_else(|| {
+            BIBLIOGRAPHIC_CODES
+                .iter()
+                .find(|(code, _)| *code == primary)
+                .and_then(|(_, two)| isolang::Language::from_639_1(two))
+        }),
+        _ => isolang::Language::from_name_lowercase(&trimmed.to_lowercase()),
+    };
+    let Some(code) = found.and_then(|language| language.to_639_1()) else {
+        return Normalized::dropped(
+            steps,
+            Finding::new(
+                Code::LanguageInvalid,
+                format!(
+                    "{trimmed:?} is not a language with a two-letter ISO 639-1 code such as en or fr; not sent"
+                ),
+            ),
+        );
+    };
+
+    if code == trimmed {
+        return Normalized::ok(code.to_owned(), steps);
+    }
+    steps.push(Step::new("ISO 639-1 language code", code));
+    Normalized::ok(code.to_owned(), steps).with(Finding::new(
+        Code::LanguageConverted,
+        format!("{trimmed:?} is sent as {code:?}: Pinterest takes the two-letter ISO 639-1 code"),
+    ))
+}
+
+/// ISO 639-2/B codes that differ from the ISO 639-3 ones `isolang` knows, with the two-letter
+/// code of their language.
+const BIBLIOGRAPHIC_CODES: &[(&str, &str)] = &[
+    ("alb", "sq"),
+    ("arm", "hy"),
+    ("baq", "eu"),
+    ("bur", "my"),
+    ("chi", "zh"),
+    ("cze", "cs"),
+    ("dut", "nl"),
+    ("fre", "fr"),
+    ("geo", "ka"),
+    ("ger", "de"),
+    ("gre", "el"),
+    ("ice", "is"),
+    ("mac", "mk"),
+    ("mao", "mi"),
+    ("may", "ms"),
+    ("per", "fa"),
+    ("rum", "ro"),
+    ("slo", "sk"),
+    ("tib", "bo"),
+    ("wel", "cy"),
+];
+
 /// The shortest decimal text of a JSON number, never in exponent form.
 fn number_text(number: &serde_json::Number) -> String {
     if let Some(integer) = number.as_i64() {
@@ -1408,6 +1490,37 @@ mod tests {
             boolean(&json!("maybe")).findings[0].code,
             Code::BooleanInvalid
         );
+    }
+
+    #[test]
+    fn languages_become_iso_639_1_codes() {
+        for (raw, want, converted) in [
+            ("fr", "fr", false),
+            ("fr-FR", "fr", true),
+            ("en_US.UTF-8", "en", true),
+            ("FRA", "fr", true),
+            ("ger", "de", true),
+            ("deu", "de", true),
+            ("French", "fr", true),
+            (" EN ", "en", true),
+        ] {
+            let result = language(&json!(raw));
+            assert_eq!(result.value.as_deref(), Some(want), "{raw}");
+            assert_eq!(
+                result
+                    .findings
+                    .iter()
+                    .any(|f| f.code == Code::LanguageConverted),
+                converted,
+                "{raw}: {:?}",
+                result.findings
+            );
+        }
+        for raw in ["xx", "Klingonese", "12", "haw"] {
+            let result = language(&json!(raw));
+            assert_eq!(result.value, None, "{raw}");
+            assert_eq!(result.findings[0].code, Code::LanguageInvalid, "{raw}");
+        }
     }
 
     #[test]
