@@ -328,6 +328,22 @@ fn privacy_flags(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
             "LDP (limited data processing) is set but st or country is missing; Pinterest applies LDP by state, so send both when you know them",
         ));
     }
+
+    // partner_name identifies a third-party sender; Pinterest assigns the value.
+    if let Some(partner) = payload.get("partner_name").and_then(Value::as_str) {
+        let shape = if partner.starts_with("ss-") && partner == partner.to_lowercase() {
+            ""
+        } else {
+            " (Pinterest's convention is ss-<partner>, lower case)"
+        };
+        diagnostics.push(Diagnostic::new(
+            Code::PartnerNameSet,
+            "partner_name",
+            format!(
+                "partner_name {partner:?} is sent{shape}; it is meant for integration partners whose name Pinterest agreed on. Leave it out unless Pinterest gave you this value"
+            ),
+        ));
+    }
 }
 
 /// Fields sent in clear text that are worth scanning for e-mails and phone numbers.

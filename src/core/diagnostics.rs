@@ -146,6 +146,7 @@ codes! {
     ItemsEntryNotObject => ("items.entry_not_object", Warning, "An entry of the items list is not an object, so it has no id, price or quantity."),
     ContentIdsMissing => ("content_ids.missing", Warning, "A checkout or add_to_cart without content_ids cannot be tied to catalog products."),
     BooleanInvalid => ("boolean.invalid", Warning, "opt_out or wifi is not a boolean or a boolean-like string; not sent."),
+    PartnerNameSet => ("partner_name.set", Warning, "partner_name is sent; it is only for partners whose name Pinterest agreed on."),
     LdpWithoutLocation => ("opt_out_type.ldp_location", Warning, "LDP is set but st or country is missing."),
     SchemaViolation => ("schema.violation", Error, "The payload breaks the pinned Pinterest 5.23 schema."),
 }

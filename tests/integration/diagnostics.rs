@@ -330,6 +330,11 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
                 Some("custom_data.opt_out_type"),
             )
         }
+        Code::PartnerNameSet => {
+            let mut partner = default_mapping();
+            partner.set_override("partner_name", FieldOverride::Const(json!("MyShop")));
+            (inspect_value(&clean(), &partner), Some("partner_name"))
+        }
         Code::SchemaViolation => {
             let mut out_of_range = default_mapping();
             out_of_range.set_override(
