@@ -109,13 +109,16 @@ fn empty_body_message(inspections: &[Inspection], include_errors: bool) -> Strin
         "the input holds no events".to_owned()
     } else if include_errors {
         format!(
-            "none of the {} has a payload (every one is skipped)",
-            report::plural(inspections.len(), "event")
+            "no event of {} has a payload (each is skipped)",
+            inspections.len()
         )
+    } else if inspections.len() == 1 {
+        "the one event has an error (see pinspect check; --include-errors emits it anyway)"
+            .to_owned()
     } else {
         format!(
-            "every one of the {} has an error (see pinspect check; --include-errors emits them anyway)",
-            report::plural(inspections.len(), "event")
+            "every one of the {} events has an error (see pinspect check; --include-errors emits them anyway)",
+            inspections.len()
         )
     };
     format!(

@@ -125,6 +125,9 @@ fn load(spec: &str) -> Result<Mapping, String> {
 }
 
 fn diff_command(args: &DiffArgs) -> u8 {
+    if let Err(status) = super::check_now(args.now) {
+        return status;
+    }
     let (a, b) = match (load(&args.a), load(&args.b)) {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {

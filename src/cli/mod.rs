@@ -272,14 +272,7 @@ pub fn load_mapping(args: &CommonArgs) -> Result<Mapping, u8> {
         }
         mapping.settings.advertiser_id.clone_from(id);
     }
-    if let Some(now) = args.now
-        && now > LATEST_PLAUSIBLE_NOW
-    {
-        message(&format!(
-            "error: --now {now} is past the year 5000; it is in Unix seconds, and this looks like milliseconds (drop the last three digits)"
-        ));
-        return Err(EXIT_USAGE);
-    }
+    check_now(args.now)?;
     if let Some(country) = &args.default_phone_country {
         if rust_iso3166::from_alpha2(&country.trim().to_ascii_uppercase()).is_none() {
             message(&format!(
@@ -290,6 +283,20 @@ pub fn load_mapping(args: &CommonArgs) -> Result<Mapping, u8> {
         mapping.settings.default_phone_country = Some(country.trim().to_ascii_uppercase());
     }
     Ok(mapping)
+}
+
+/// Refuses a `--now` in milliseconds (reported on stderr; `Err` carries the exit status):
+/// every event would look thousands of years old.
+pub fn check_now(now: Option<i64>) -> Result<(), u8> {
+    match now {
+        Some(now) if now > LATEST_PLAUSIBLE_NOW => {
+            message(&format!(
+                "error: --now {now} is after the year 5000; it is in Unix seconds, and this looks like milliseconds (drop the last three digits)"
+            ));
+            Err(EXIT_USAGE)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The largest `--now` taken as seconds (in the year 5138); a millisecond clock of today is

@@ -808,9 +808,19 @@ impl<'a> Builder<'a> {
                     let upper: String = sent
                         .split(',')
                         .map(|flag| flag.trim().to_uppercase())
+                        .filter(|flag| !flag.is_empty())
                         .collect::<Vec<_>>()
                         .join(",");
-                    if upper != *sent {
+                    if upper.is_empty() {
+                        converted.findings.push(normalize::Finding::new(
+                            Code::NormalizeEmpty,
+                            format!(
+                                "{sent:?} holds no flag, only separators; the field is dropped"
+                            ),
+                        ));
+                        converted.sent = None;
+                        converted.normalized = None;
+                    } else if upper != *sent {
                         converted
                             .steps
                             .push(Step::new("trim and upper-case each flag", upper.clone()));

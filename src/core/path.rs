@@ -214,7 +214,7 @@ impl SourcePath {
                 let indices: Vec<usize> = elements
                     .iter()
                     .enumerate()
-                    .filter(|(_, element)| keyed && !element.is_object() && !element.is_null())
+                    .filter(|(_, element)| keyed && !element.is_object())
                     .map(|(index, _)| index)
                     .collect();
                 (!indices.is_empty()).then_some(ListProblem::EntriesNotObjects { list, indices })
@@ -386,10 +386,10 @@ mod tests {
             })
         );
         assert_eq!(
-            path.list_problem(&json!({"items": [1, {"id": "a"}, "b"]})),
+            path.list_problem(&json!({"items": [1, {"id": "a"}, "b", null]})),
             Some(ListProblem::EntriesNotObjects {
                 list: "items".to_owned(),
-                indices: vec![0, 2]
+                indices: vec![0, 2, 3]
             })
         );
         assert_eq!(path.list_problem(&json!({"items": [{"id": "a"}]})), None);

@@ -101,10 +101,17 @@ impl Source {
                 header: SourcePath::parse(header)?,
                 name: None,
             }),
-            ("cookie", [header, name]) if !name.is_empty() => Ok(Self::Cookie {
-                header: SourcePath::parse(header)?,
-                name: Some((*name).to_owned()),
-            }),
+            ("cookie", [header, name])
+                if !name.is_empty() && super::settings::check_cookie_name(name).is_ok() =>
+            {
+                Ok(Self::Cookie {
+                    header: SourcePath::parse(header)?,
+                    name: Some((*name).to_owned()),
+                })
+            }
+            ("cookie", [_, name]) if !name.is_empty() => Err(call_error(
+                "the cookie name has a character no cookie name can have (space, ;, =, quotes, brackets…)",
+            )),
             ("cookie", _) => Err(call_error(
                 "write cookie(HEADER_PATH) or cookie(HEADER_PATH, NAME)",
             )),
@@ -503,5 +510,7 @@ mod tests {
         assert!(Source::parse("derive(x)").is_err());
         assert!(Source::parse("frob(x)").is_err());
         assert!(Source::parse("cookie(a").is_err());
+        assert!(Source::parse("cookie(context.device.cookie, _ep;ik)").is_err());
+        assert!(Source::parse("cookie(context.device.cookie, _epik)").is_ok());
     }
 }

@@ -66,6 +66,7 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
         },
     );
     let unlabelled = remove_labels(&trimmed);
+    let labels_removed = !unlabelled.removed.is_empty();
     if let Some(letters) = unlabelled.vanity.first() {
         return Normalized::dropped(
             steps,
@@ -85,6 +86,7 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let removed_words = quoted(&unlabelled.removed);
     let mut what = Vec::new();
     if !unlabelled.removed.is_empty() {
         what.push(format!(
@@ -165,6 +167,21 @@ pub fn phone(raw: &str, default_country: Option<&str>) -> Normalized<String> {
     }
     steps.push(Step::new("E.164 without +", value.clone()));
 
+    if !number.is_valid() && labels_removed {
+        // `+1 800 FLOWERS`: without the words the number is not valid, so the words were
+        // part of it (keypad letters), not a label.
+        return Normalized::dropped(
+            steps,
+            Finding::new(
+                Code::PhoneInvalid,
+                format!(
+                    "{} is not a valid number without the words {}; if they are keypad letters (a vanity number) they are part of it, and if not the number is wrong. Not sent: store the number in digits",
+                    super::describe_text(raw),
+                    removed_words
+                ),
+            ),
+        );
+    }
     let mut result = Normalized::ok(value, steps);
     if !number.is_valid() {
         result = result.with(Finding::new(
@@ -593,14 +610,20 @@ pub fn birthdate(raw: &str, now: Option<i64>) -> Normalized<String> {
         Ok(parts) => parts,
         // "Sunday, March 17, 1985" and JavaScript's "Sun Mar 17 1985 00:00:00 GMT+0100 (…)":
         // the date without its weekday (and time), when that reads as a date.
-        Err(finding) => match without_weekday(&trimmed)
-            .and_then(|rest| read_date(&rest).ok().map(|parts| (rest, parts)))
-        {
-            Some((rest, parts)) => {
+        Err(finding) => match without_weekday(&trimmed).map(|rest| {
+            let read = read_date(&rest);
+            (rest, read)
+        }) {
+            Some((rest, Ok(parts))) => {
                 steps.push(Step::new("remove the weekday and time of day", rest));
                 parts
             }
-            None => return Normalized::dropped(steps, finding),
+            // Without its weekday the date reads, but two ways: say that, not "unreadable".
+            Some((rest, Err(ambiguous))) if ambiguous.code == Code::BirthdateAmbiguous => {
+                steps.push(Step::new("remove the weekday and time of day", rest));
+                return Normalized::dropped(steps, ambiguous);
+            }
+            Some(_) | None => return Normalized::dropped(steps, finding),
         },
     };
     if let Err(finding) = check_date(&trimmed, year, month, day) {
@@ -720,6 +743,24 @@ const WEEKDAYS: &[&str] = &[
     "sábado",
     "sabado",
     "domingo",
+    "domenica",
+    "lunedi",
+    "martedi",
+    "mercoledi",
+    "giovedi",
+    "venerdi",
+    "mo",
+    "di",
+    "mi",
+    "do",
+    "fr",
+    "sa",
+    "so",
+    "lu",
+    "ma",
+    "me",
+    "je",
+    "ve",
     "lunedì",
     "martedì",
     "mercoledì",
@@ -1406,11 +1447,21 @@ mod tests {
 
     #[test]
     fn vanity_letters_are_not_dropped_to_hash_another_number() {
-        for vanity in ["+1-800-FLOWERS", "+1 800 356 9377FLOW", "1-800-GO.FEDEX"] {
+        for vanity in [
+            "+1-800-FLOWERS",
+            "+1 800 356 9377FLOW",
+            "1-800-GO.FEDEX",
+            "+1 800 FLOWERS",
+            "+1 650 555 CALL",
+        ] {
             let result = phone(vanity, Some("US"));
             assert_eq!(value(&result), None, "{vanity}");
             assert_eq!(code(&result), Some(Code::PhoneInvalid), "{vanity}");
-            assert!(result.findings[0].message.contains("vanity"), "{vanity}");
+            assert!(
+                result.findings[0].message.contains("vanity"),
+                "{vanity}: {:?}",
+                result.findings
+            );
         }
         // Labels and extensions are not vanity letters.
         assert_eq!(
@@ -1747,11 +1798,17 @@ mod tests {
             ),
             ("Dimanche 17 mars 1985", "19850317"),
             ("Mar 17 1985", "19850317"),
+            ("domenica 17 marzo 1985", "19850317"),
+            ("So. 17.03.1985", "19850317"),
         ] {
             assert_eq!(value(&birthdate(raw, None)), Some(want), "{raw}");
         }
         assert_eq!(
             code(&birthdate("04/05/1985", None)),
+            Some(Code::BirthdateAmbiguous)
+        );
+        assert_eq!(
+            code(&birthdate("Tue, 04/05/1985", None)),
             Some(Code::BirthdateAmbiguous)
         );
         assert_eq!(

@@ -144,11 +144,16 @@ pub fn is_missing(value: &Value) -> bool {
 /// invisible characters are gone (`"  "`, `" - "`, `"\u{feff}"`), or the SHA-256 of the empty
 /// string. Such a value gives way to the next source of its field.
 pub fn is_blank(value: &Value) -> bool {
-    let Value::String(text) = value else {
-        return false;
-    };
-    let visible = without_invisible(text);
-    !visible.chars().any(char::is_alphanumeric) || visible.trim().eq_ignore_ascii_case(EMPTY_SHA256)
+    match value {
+        Value::String(text) => {
+            let visible = without_invisible(text);
+            !visible.chars().any(char::is_alphanumeric)
+                || visible.trim().eq_ignore_ascii_case(EMPTY_SHA256)
+        }
+        // A list of blanks (`["  "]`) is no more a value than one blank.
+        Value::Array(elements) => elements.iter().all(|e| is_missing(e) || is_blank(e)),
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::Object(_) => false,
+    }
 }
 
 fn is_placeholder(text: &str) -> bool {
@@ -212,9 +217,12 @@ pub fn without_invisible(text: &str) -> String {
         )
     };
     let chars: Vec<char> = text.chars().collect();
+    // Joiners shape letters of scripts such as Persian, Arabic and the Indic ones; between
+    // digits or Latin letters they shape nothing.
     let word_char = |i: Option<usize>| {
         i.and_then(|i| chars.get(i)).is_some_and(|&c| {
-            c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+            (c.is_alphabetic() && !c.is_ascii())
+                || unicode_normalization::char::is_combining_mark(c)
         })
     };
     chars
@@ -428,23 +436,39 @@ fn nfc(text: &str) -> String {
 fn email(raw: &str) -> Normalized<String> {
     let mut steps = Vec::new();
     let value = apply(&mut steps, raw, "trim", |v| v.trim().to_owned());
-    // Two wrappers that CRMs and forms leave around an address, both unambiguous: a mailto:
-    // link, and a display name with the address in angle brackets.
-    let value = apply(&mut steps, &value, "remove mailto:", |v| match v.get(..7) {
-        Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => v[7..]
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
-        _ => v.to_owned(),
-    });
+    // Two wrappers that CRMs and forms leave around an address, both unambiguous: a display
+    // name with the address in angle brackets (one pair only: two addresses are not one),
+    // and a mailto: link, whose address is percent-encoded (RFC 6068).
     let value = apply(
         &mut steps,
         &value,
         "take the address between < and >",
-        |v| match (v.rfind('<'), v.strip_suffix('>')) {
-            (Some(open), Some(inner)) if open < inner.len() => inner[open + 1..].trim().to_owned(),
+        |v| {
+            let single = v.matches('<').count() == 1 && v.matches('>').count() == 1;
+            match (v.find('<'), v.strip_suffix('>')) {
+                (Some(open), Some(inner)) if single && open < inner.len() => {
+                    inner[open + 1..].trim().to_owned()
+                }
+                _ => v.to_owned(),
+            }
+        },
+    );
+    let value = apply(
+        &mut steps,
+        &value,
+        "remove mailto: and decode its %-escapes",
+        |v| match v.get(..7) {
+            Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => {
+                let address = v[7..]
+                    .trim_start_matches('/')
+                    .split('?')
+                    .next()
+                    .unwrap_or_default();
+                percent_encoding::percent_decode_str(address)
+                    .decode_utf8_lossy()
+                    .trim()
+                    .to_owned()
+            }
             _ => v.to_owned(),
         },
     );
@@ -585,6 +609,10 @@ mod tests {
         // Joiners inside a word shape it and stay; plain values get no extra step.
         assert_eq!(without_invisible("می\u{200c}خواهم"), "می\u{200c}خواهم");
         assert_eq!(without_invisible("\u{200c}x"), "x");
+        assert_eq!(without_invisible("940\u{200d}25"), "94025");
+        assert_eq!(without_invisible("ja\u{200c}ne"), "jane");
+        assert!(is_blank(&serde_json::json!(["  ", ""])));
+        assert!(!is_blank(&serde_json::json!(["  ", "x"])));
         let plain = hashed(
             HashedField::Em,
             "jane@example.com",
@@ -616,6 +644,9 @@ mod tests {
             "MAILTO:jane.doe@example.com?subject=Hi",
             "Jane Doe <Jane.Doe@Example.com>",
             "\"Doe, Jane\" <jane.doe@example.com>",
+            "<mailto:Jane.Doe@Example.com>",
+            "mailto://jane.doe@example.com",
+            "mailto:jane%2Edoe@example.com",
         ] {
             let result = hashed(HashedField::Em, raw, false, &Options::default());
             assert_eq!(
@@ -625,6 +656,14 @@ mod tests {
             );
             assert!(result.findings.is_empty(), "{raw}: {:?}", result.findings);
         }
+        // Two addresses are not one: warned, not silently the last.
+        let two = hashed(
+            HashedField::Em,
+            "Jane <jane@x.io>, Joe <joe@x.io>",
+            false,
+            &Options::default(),
+        );
+        assert_eq!(two.findings[0].code, Code::EmailInvalid);
         let controlled = hashed(
             HashedField::Em,
             "\u{1b}[31mjane@x.io\u{7}",

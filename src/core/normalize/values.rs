@@ -34,6 +34,23 @@ pub fn text(raw: &Value) -> Normalized<String> {
         return empty;
     }
     match raw {
+        // No letter or digit (`" - "`, a lone zero-width space): not a value to send, even
+        // when no other source has one.
+        Value::String(text)
+            if !super::without_invisible(text)
+                .chars()
+                .any(char::is_alphanumeric) =>
+        {
+            Normalized::dropped(
+                Vec::new(),
+                Finding::new(
+                    Code::NormalizeEmpty,
+                    format!(
+                        "{text:?} has no letter or digit, so it normalizes to nothing; the field is dropped"
+                    ),
+                ),
+            )
+        }
         Value::String(text) => Normalized::ok(text.clone(), Vec::new()),
         Value::Number(number) => {
             let text = number_text(number);
@@ -583,10 +600,7 @@ fn from_iso(text: &str) -> Option<Normalized<Timestamp>> {
             Finding::new(
                 Code::EventTimeInvalid,
                 format!(
-                    "{text:?} has the UTC offset {}{:02}:{:02}, beyond any time zone (UTC−12:00 to UTC+14:00); not sent. Check how the source writes its offset",
-                    if offset < 0 { '-' } else { '+' },
-                    offset.abs() / 60,
-                    offset.abs() % 60
+                    "{text:?} has a UTC offset beyond any time zone (UTC−12:00 to UTC+14:00); not sent. Check how the source writes its offset"
                 ),
             ),
         ));
@@ -1202,7 +1216,8 @@ fn contains_phone(text: &str) -> bool {
             ['+', ..] => international_phone_at(rest.get(1..).unwrap_or_default()),
             // `12:00…` is a time, `tel:0033…` is rare enough to leave.
             ['0', '0', ..] if !after_colon(start) => {
-                international_phone_at(rest.get(2..).unwrap_or_default())
+                let after = rest.get(2..).unwrap_or_default();
+                international_phone_at(after) && !is_product_code(after)
             }
             ['(', ..] => north_american_phone_at(rest),
             _ => false,
@@ -1237,6 +1252,32 @@ fn international_phone_at(rest: &[char]) -> bool {
     (8..=15).contains(&digits.len())
         && !digits.starts_with('0')
         && phonenumber::parse(None, format!("+{digits}")).is_ok_and(|number| number.is_valid())
+}
+
+/// Whether `00` + the digits after it, written without separators, is a product barcode:
+/// GTIN-12/13/14 (UPC, EAN) have a mod-10 check digit and often start with 00, and a shop's
+/// search terms and URLs are full of them. A phone number passes that check one time in ten.
+fn is_product_code(after_00: &[char]) -> bool {
+    let run: Vec<u32> = after_00.iter().map_while(|c| c.to_digit(10)).collect();
+    let ends_run = after_00
+        .get(run.len())
+        .is_none_or(|c| !c.is_ascii_alphanumeric());
+    let length = run.len() + 2;
+    if !ends_run || !matches!(length, 12..=14) {
+        return false;
+    }
+    // GTIN: from the right, excluding the check digit, weights 3, 1, 3, …; the two leading
+    // zeros add nothing.
+    let Some((&check, body)) = run.split_last() else {
+        return false;
+    };
+    let sum: u32 = body
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, digit)| if i % 2 == 0 { digit * 3 } else { *digit })
+        .sum();
+    (10 - sum % 10) % 10 == check
 }
 
 fn north_american_phone_at(rest: &[char]) -> bool {
@@ -1852,6 +1893,8 @@ mod tests {
             "order 0033612345678A",
             "+12",
             "size 00",
+            "gtin 0012345678905",
+            "https://shop.example/p?ean=00036000291452",
         ] {
             assert_eq!(personal_data_in(not_phone), None, "{not_phone}");
         }

@@ -466,20 +466,15 @@ fn join(first: Option<String>, second: Option<String>) -> String {
 /// What a 429 tells the user to wait: the `Retry-After` when Pinterest sent one, else a
 /// minute.
 fn wait_advice(retry_after: Option<&str>) -> String {
-    match retry_after.map(str::trim) {
-        Some(seconds) if !seconds.is_empty() && seconds.bytes().all(|b| b.is_ascii_digit()) => {
-            let wait = seconds
-                .parse::<u64>()
-                .map_or(std::time::Duration::MAX, std::time::Duration::from_secs);
-            format!(
-                "Pinterest asks to wait {} (Retry-After); send again after that",
-                super::retry::spoken_duration(wait)
-            )
-        }
-        Some(date) if !date.is_empty() => {
-            format!("Pinterest asks to wait until {date} (Retry-After); send again after that")
-        }
-        _ => "Wait a minute and send again".to_owned(),
+    // Seconds or an HTTP date, read as the retry logic reads them; anything else (`-1`,
+    // `soon`) is no advice.
+    let now = jiff::Timestamp::now().as_second();
+    match retry_after.and_then(|header| super::retry::parse_retry_after(header, now)) {
+        Some(wait) => format!(
+            "Pinterest asks to wait {} (Retry-After); send again after that",
+            super::retry::spoken_duration(wait)
+        ),
+        None => "Wait a minute and send again".to_owned(),
     }
 }
 
@@ -670,6 +665,7 @@ mod tests {
         assert!(said(Some("86400")).contains("asks to wait 24 h"));
         assert!(!said(Some("86400")).contains("Wait a minute"));
         assert!(said(None).contains("Wait a minute"));
+        assert!(said(Some("-1")).contains("Wait a minute"));
     }
 
     #[test]

@@ -38,8 +38,9 @@ pub enum TokenError {
 
     /// Far shorter than any real token: a partial paste or a placeholder.
     #[error(
-        "the access token is only {length} characters long; Pinterest's are far longer (a \
-         conversion access token starts with pina_). Copy the whole token from Ads Manager"
+        "the access token is only {} long; Pinterest's are far longer (a conversion access \
+         token starts with pina_). Copy the whole token from Ads Manager",
+        crate::core::report::plural(*length, "character")
     )]
     TooShort {
         /// How many characters were given.
