@@ -230,10 +230,12 @@ impl App {
         }
         // The same notice again replaces the older copy, so repeats never bury other news.
         self.view.notices.retain(|notice| notice.text != text);
+        let posted = ctx.input(|i| i.time);
+        self.view.newest_notice_posted = posted;
         self.view.notices.push(Notice {
             severity,
             text,
-            posted: ctx.input(|i| i.time),
+            posted,
         });
     }
 
@@ -425,7 +427,7 @@ impl App {
                     self.open_events(ctx, path);
                 }
             }
-            Command::OpenEvents(path) => self.open_events(ctx, path),
+            Command::OpenEvents(path) => self.open_events(ctx, expand_home(path)),
             Command::LoadBytes { name, bytes } => self.load_bytes(ctx, &name, &bytes),
             Command::LoadPasted(text) => self.load_pasted(ctx, text),
             Command::LoadSamples => self.load_samples(ctx),
@@ -442,7 +444,7 @@ impl App {
                     self.import_config(ctx, &path);
                 }
             }
-            Command::ImportConfig(path) => self.import_config(ctx, &path),
+            Command::ImportConfig(path) => self.import_config(ctx, &expand_home(path)),
             Command::ImportConfigText { name, text } => {
                 self.import_config_text(ctx, &name, &text, None);
             }
@@ -453,7 +455,15 @@ impl App {
                     self.save_config(ctx, &path);
                 }
             }
-            Command::SaveConfig(path) => self.save_config(ctx, &path),
+            Command::SaveConfig(path) => {
+                let path = expand_home(path);
+                if path.is_file() {
+                    self.ask_before_replacing(&path);
+                } else {
+                    self.save_config(ctx, &path);
+                }
+            }
+            Command::ReplaceConfig(path) => self.save_config(ctx, &expand_home(path)),
             Command::CopyConfig { confirmed } => {
                 if !confirmed && !self.session.mapping().settings.send_as_test_request {
                     self.view.confirm = Some(Confirm::ExportLive { copy: true });
@@ -468,11 +478,7 @@ impl App {
             }
             Command::CopyText(text) => ctx.copy_text(text),
             Command::PromptPath(purpose) => {
-                self.view.path_prompt = Some(PathPrompt {
-                    purpose,
-                    text: String::new(),
-                    note: None,
-                });
+                self.view.path_prompt = Some(PathPrompt::new(purpose, String::new(), None));
             }
             Command::Edit(edit) => {
                 self.session.edit(edit);
@@ -598,11 +604,7 @@ impl App {
     /// prompt instead.
     fn pick(&mut self, purpose: PathPurpose) -> Option<PathBuf> {
         if !self.native_dialogs {
-            self.view.path_prompt = Some(PathPrompt {
-                purpose,
-                text: String::new(),
-                note: None,
-            });
+            self.view.path_prompt = Some(PathPrompt::new(purpose, String::new(), None));
             return None;
         }
 
@@ -637,11 +639,11 @@ impl App {
                 }
             };
             log::warn!("no file dialog returned a path");
-            self.view.path_prompt = Some(PathPrompt {
+            self.view.path_prompt = Some(PathPrompt::new(
                 purpose,
-                text: String::new(),
-                note: Some(note.to_owned()),
-            });
+                String::new(),
+                Some(note.to_owned()),
+            ));
         }
         picked
     }
@@ -658,11 +660,19 @@ impl App {
             }
             Ok(metadata) => metadata.len(),
             Err(err) => {
-                self.notify(
-                    ctx,
-                    Severity::Error,
-                    format!("Cannot open {}: {err}", path.display()),
-                );
+                let why = match err.kind() {
+                    std::io::ErrorKind::NotFound => "there is no such file".to_owned(),
+                    std::io::ErrorKind::PermissionDenied => "no permission to read it".to_owned(),
+                    _ => err.to_string(),
+                };
+                let text = format!("Cannot open {}: {why}", path.display());
+                // The prompt comes back with the path, to fix rather than retype.
+                self.view.path_prompt = Some(PathPrompt::new(
+                    PathPurpose::OpenEvents,
+                    path.display().to_string(),
+                    Some(text.clone()),
+                ));
+                self.notify(ctx, Severity::Error, text);
                 return;
             }
         };
@@ -759,7 +769,22 @@ impl App {
     fn add_events(&mut self, ctx: &egui::Context, name: &str, events: Vec<SourceEvent>) {
         let broken = events.iter().filter(|e| e.problem.is_some()).count();
         let total = events.len();
+        let again = self
+            .session
+            .sources()
+            .iter()
+            .any(|source| source.name == name);
         self.session.append(name, events);
+        if again {
+            // Loading appends; the same file twice doubles every event (and its event ids).
+            self.notify(
+                ctx,
+                Severity::Warning,
+                format!(
+                    "{name} was loaded already; its events are now in the list twice. Use Clear events first to load it afresh"
+                ),
+            );
+        }
         if broken > 0 {
             self.notify(
                 ctx,
@@ -827,6 +852,28 @@ impl App {
         }
     }
 
+    /// A typed path names a file already: the prompt comes back and asks, more firmly when
+    /// the file is not a mapping config (an events file typed by mistake).
+    fn ask_before_replacing(&mut self, path: &Path) {
+        let is_config =
+            std::fs::read_to_string(path).is_ok_and(|text| looks_like_mapping_config(&text));
+        let note = if is_config {
+            format!("{} exists; press Replace to overwrite it", path.display())
+        } else {
+            format!(
+                "{} exists and is not a mapping config; press Replace only if you mean to overwrite it",
+                path.display()
+            )
+        };
+        let mut prompt = PathPrompt::new(
+            PathPurpose::SaveConfig,
+            path.display().to_string(),
+            Some(note),
+        );
+        prompt.replace = true;
+        self.view.path_prompt = Some(prompt);
+    }
+
     fn save_config(&mut self, ctx: &egui::Context, path: &Path) {
         match write_config(path, self.session.mapping()) {
             Ok(()) => {
@@ -843,11 +890,11 @@ impl App {
                     path.display()
                 );
                 // The prompt comes back with the path typed, to fix rather than retype.
-                self.view.path_prompt = Some(PathPrompt {
-                    purpose: PathPurpose::SaveConfig,
-                    text: path.display().to_string(),
-                    note: Some(text.clone()),
-                });
+                self.view.path_prompt = Some(PathPrompt::new(
+                    PathPurpose::SaveConfig,
+                    path.display().to_string(),
+                    Some(text.clone()),
+                ));
                 self.notify(ctx, Severity::Error, text);
             }
         }
@@ -861,6 +908,15 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         storage.set_string(STATE_KEY, state::store(&self.state, self.session.mapping()));
+    }
+}
+
+/// `~/…` as typed in a path prompt, with the home folder put in (the shell would have done
+/// it); other paths unchanged.
+fn expand_home(path: PathBuf) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => path,
     }
 }
 

@@ -105,8 +105,12 @@ pub enum Command {
         confirmed: bool,
     },
 
-    /// Write the mapping config to a path.
+    /// Write the mapping config to a path; a file already there is not replaced without
+    /// asking.
     SaveConfig(PathBuf),
+
+    /// Write the mapping config to a path, replacing the file there (the user said so).
+    ReplaceConfig(PathBuf),
 
     /// Copy the mapping config text to the clipboard (asks first when test mode is off,
     /// unless `confirmed`).

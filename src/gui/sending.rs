@@ -106,6 +106,13 @@ impl App {
             }
         };
         let settings = &self.session.mapping().settings;
+        // The field shows what the user typed; never send to another account than that.
+        if let Err(problem) =
+            crate::core::config::check_advertiser_id("the advertiser id", &self.view.advertiser_id)
+        {
+            self.send.problem = Some(format!("Not sent: {problem}"));
+            return;
+        }
         let test = settings.send_as_test_request;
         let base = self.send.api_base.clone().unwrap_or_else(api_base_from_env);
         let endpoint = match Endpoint::new(&base, &settings.advertiser_id, test) {
@@ -188,8 +195,9 @@ impl App {
             ctx,
             Severity::Info,
             format!(
-                "{} curl command(s) copied; set PINTEREST_ACCESS_TOKEN before running them",
-                commands.len()
+                "{} copied; set PINTEREST_ACCESS_TOKEN before running {}",
+                plural(commands.len(), "curl command"),
+                if commands.len() == 1 { "it" } else { "them" }
             ),
         );
     }

@@ -120,8 +120,11 @@ pub fn store(state: &AppState, mapping: &Mapping) -> String {
 
 /// Puts `path` first in a recent-files list.
 pub fn remember(list: &mut Vec<PathBuf>, path: &Path) {
-    list.retain(|known| known != path);
-    list.insert(0, path.to_path_buf());
+    // A path as typed (`events.json`) is relative to the folder pinspect started in; kept as
+    // is, the next start from another folder would open another file of the same name.
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    list.retain(|known| *known != path);
+    list.insert(0, path);
     list.truncate(RECENT_LIMIT);
 }
 
@@ -129,6 +132,16 @@ pub fn remember(list: &mut Vec<PathBuf>, path: &Path) {
 mod tests {
     use super::*;
     use crate::core::mapping::FieldOverride;
+
+    #[test]
+    fn recent_paths_are_kept_absolute() {
+        let mut list = Vec::new();
+        remember(&mut list, Path::new("events.json"));
+        assert!(list[0].is_absolute(), "{:?}", list[0]);
+        assert!(list[0].ends_with("events.json"));
+        remember(&mut list, Path::new("events.json"));
+        assert_eq!(list.len(), 1);
+    }
 
     #[test]
     fn nothing_stored_gives_defaults_silently() {

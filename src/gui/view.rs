@@ -161,6 +161,25 @@ pub struct PathPrompt {
 
     /// Why the prompt is open: no file dialog could be shown, or the last try failed.
     pub note: Option<String>,
+
+    /// The typed path names a file that saving would replace, and the user was asked.
+    pub replace: bool,
+
+    /// Whether the field has been given the keyboard focus once.
+    pub focused: bool,
+}
+
+impl PathPrompt {
+    /// A prompt for `purpose`, with `text` typed and an optional note on why it is open.
+    pub fn new(purpose: PathPurpose, text: impl Into<String>, note: Option<String>) -> Self {
+        Self {
+            purpose,
+            text: text.into(),
+            note,
+            replace: false,
+            focused: false,
+        }
+    }
 }
 
 /// The paste window's content.
@@ -287,6 +306,10 @@ pub struct View {
 
     /// Messages at the bottom.
     pub notices: Vec<Notice>,
+
+    /// When the newest message was posted, even if it has expired since: the message line
+    /// shows only that one, so an older message never comes back looking like news.
+    pub newest_notice_posted: f64,
 
     /// The generation whose background check the user cancelled (not restarted until the
     /// next change).

@@ -471,6 +471,12 @@ fn messages_never_move_the_send_row() {
     let after = harness.get_by_label("Send test events").rect();
     assert_eq!(before, after);
     harness.get_by_label("5 more");
+
+    // Nor does a problem with the send itself (no token yet).
+    harness.get_by_label("Send test events").click();
+    harness.run();
+    harness.get_by_label_contains("access token is empty");
+    assert_eq!(harness.get_by_label("Send test events").rect(), before);
 }
 
 #[test]
@@ -493,6 +499,41 @@ fn a_failed_save_keeps_the_typed_path_and_names_the_folder() {
     let note = prompt.note.clone().unwrap_or_default();
     assert!(note.contains("does not exist"), "{note}");
     assert!(!note.contains("missing/.tmp"), "{note}");
+}
+
+#[test]
+fn saving_over_a_file_asks_first() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let target = folder.path().join("events.json");
+    std::fs::write(&target, "[{\"event_name\": \"purchase\"}]").expect("written");
+    let mut harness = with_samples();
+    harness
+        .state_mut()
+        .push(Command::SaveConfig(target.clone()));
+    harness.run();
+
+    let prompt = harness
+        .state()
+        .view()
+        .path_prompt
+        .clone()
+        .expect("the prompt asks");
+    assert!(prompt.replace);
+    let note = prompt.note.unwrap_or_default();
+    assert!(note.contains("is not a mapping config"), "{note}");
+    harness.get_by_label("Replace");
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("purchase")
+    );
+
+    harness
+        .state_mut()
+        .push(Command::ReplaceConfig(target.clone()));
+    harness.run();
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert!(text.contains("pinspect-mapping/1"), "{text}");
 }
 
 #[test]
@@ -926,10 +967,22 @@ fn settings_that_are_not_valid_never_reach_the_mapping() {
         harness.get_by_label(label).type_text(typed);
         harness.run();
     }
+    // Not the last valid text either (a half-typed prefix would be another ad account):
+    // nothing, and the cookie setting falls back to _epik.
     let settings = &harness.state().session().mapping().settings;
     assert_eq!(settings.advertiser_id, "");
-    assert_eq!(settings.click_id_cookie_name, "_epik");
+    assert_eq!(settings.click_id_cookie(), "_epik");
     assert_eq!(harness.query_all_by_label("⚠ not valid").count(), 2);
+
+    // Send refuses what the field shows, rather than any other id.
+    harness.get_by_label("Access token").focus();
+    harness.run();
+    harness.get_by_label("Access token").type_text(FAKE_TOKEN);
+    harness.run();
+    harness.get_by_label("Send test events").click();
+    harness.run();
+    harness.get_by_label_contains("must be the ad account number");
+    assert!(harness.state().last_send().is_none());
 
     // A valid id with spaces around it is kept trimmed.
     harness.get_by_label("Advertiser id").focus();

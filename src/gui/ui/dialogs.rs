@@ -114,17 +114,32 @@ pub fn path_prompt_window(ui: &Ui, view: &mut View, commands: &mut Vec<Command>)
                         .hint_text(example),
                 )
                 .labelled_by(label.id);
+            if !prompt.focused {
+                // Typing goes to the field at once, without a click first.
+                response.request_focus();
+                prompt.focused = true;
+            }
+            if response.changed() {
+                // "Replace" was about the path as it was.
+                prompt.replace = false;
+            }
             let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             let path = prompt.text.trim();
             ui.horizontal(|ui| {
+                let action = if prompt.replace {
+                    "Replace"
+                } else {
+                    prompt.purpose.action()
+                };
                 let act = ui
-                    .add_enabled(!path.is_empty(), Button::new(prompt.purpose.action()))
+                    .add_enabled(!path.is_empty(), Button::new(action))
                     .clicked();
                 if (act || entered) && !path.is_empty() {
                     let path = std::path::PathBuf::from(path);
                     commands.push(match prompt.purpose {
                         PathPurpose::OpenEvents => Command::OpenEvents(path),
                         PathPurpose::ImportConfig => Command::ImportConfig(path),
+                        PathPurpose::SaveConfig if prompt.replace => Command::ReplaceConfig(path),
                         PathPurpose::SaveConfig => Command::SaveConfig(path),
                     });
                     close = true;

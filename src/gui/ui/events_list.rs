@@ -82,11 +82,13 @@ pub fn events_list_ui(
                 .at_least(60.0)
                 .clip(true)
                 .resizable(true),
-        )
-        .column(Column::remainder().at_least(60.0));
+        );
+    // The answer column comes before Findings, which takes what is left: after a column that
+    // takes the rest, another would lie past the panel's edge.
     if last_send.is_some() {
         table = table.column(Column::exact(30.0));
     }
+    table = table.column(Column::remainder().at_least(60.0));
     if filter_changed && !view.filtered.is_empty() {
         table = table.scroll_to_row(0, Some(Align::TOP));
     } else if view.scroll.to_event {
@@ -112,15 +114,15 @@ pub fn events_list_ui(
             header.col(|ui| {
                 ui.strong("Pinterest");
             });
-            header.col(|ui| {
-                ui.strong("Findings");
-            });
             if last_send.is_some() {
                 header.col(|ui| {
                     ui.strong("Sent")
                         .on_hover_text("Pinterest's answer to the last send");
                 });
             }
+            header.col(|ui| {
+                ui.strong("Findings");
+            });
         })
         .body(|body| {
             body.rows(ROW_HEIGHT, filtered.len(), |mut row| {
@@ -151,12 +153,6 @@ pub fn events_list_ui(
                     };
                     ui.add(Label::new(text).truncate().selectable(false));
                 });
-                row.col(|ui| {
-                    if let Some(inspection) = inspection {
-                        badges_ui(ui, SeverityCounts::of(&inspection.diagnostics));
-                    }
-                });
-
                 if let Some(last) = last_send {
                     row.col(|ui| {
                         if let Some(outcome) = last.event(position) {
@@ -164,6 +160,11 @@ pub fn events_list_ui(
                         }
                     });
                 }
+                row.col(|ui| {
+                    if let Some(inspection) = inspection {
+                        badges_ui(ui, SeverityCounts::of(&inspection.diagnostics));
+                    }
+                });
 
                 if row.response().clicked() {
                     commands.push(Command::SelectEvent(position));

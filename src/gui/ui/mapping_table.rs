@@ -406,6 +406,8 @@ fn field_ui(ui: &mut Ui, row: &Row<'_>, commands: &mut Vec<Command>) {
         .add(
             Label::new(RichText::new(short).monospace())
                 .truncate()
+                // The hover below names the whole field; a second tooltip would cover it.
+                .show_tooltip_when_elided(false)
                 .sense(Sense::click()),
         )
         .on_hover_text(format!("{field}: click to edit how it is filled"));

@@ -136,7 +136,9 @@ fn sources_ui(ui: &mut Ui, session: &Session, draft: &mut OverrideDraft) {
     let mut picked = None;
     ScrollArea::vertical()
         .id_salt("path_picker")
-        .max_height(ui.available_height().max(80.0))
+        // Leave room below for the error line and the Apply / Reset buttons, which must
+        // stay reachable however many paths match.
+        .max_height((ui.available_height() - 64.0).max(48.0))
         .auto_shrink([false, true])
         .show(ui, |ui| {
             let matches = paths

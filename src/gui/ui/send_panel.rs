@@ -91,13 +91,27 @@ pub fn send_panel_ui(
         }
     });
 
-    if let Some(problem) = &send.problem {
-        ui.colored_label(visuals.error_fg_color, problem);
-    }
-
-    if let Some(last) = &send.last {
-        last_send_ui(ui, session, last, commands);
-    }
+    // Below the send row, an area of fixed height: whatever appears in it (a problem, the
+    // answers, a long request log) scrolls there instead of pushing the row up under the
+    // pointer, or squeezing the panels above to a sliver on a small window.
+    let height = (ui.ctx().content_rect().height() * 0.2).clamp(60.0, 220.0);
+    ScrollArea::vertical()
+        .id_salt("send_answers")
+        .max_height(height)
+        .min_scrolled_height(height)
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            if let Some(problem) = &send.problem {
+                ui.colored_label(visuals.error_fg_color, problem);
+            }
+            match &send.last {
+                Some(last) => last_send_ui(ui, session, last, commands),
+                None if send.problem.is_none() => {
+                    ui.weak("Pinterest's answers appear here after a send, and on the events.");
+                }
+                None => {}
+            }
+        });
     ui.add_space(2.0);
 }
 
@@ -130,15 +144,9 @@ fn last_send_ui(ui: &mut Ui, session: &Session, last: &LastSend, commands: &mut 
         .id_salt("request_log")
         .default_open(true)
         .show(ui, |ui| {
-            ScrollArea::vertical()
-                .id_salt("request_log_scroll")
-                .max_height(220.0)
-                .auto_shrink([false, true])
-                .show(ui, |ui| {
-                    for (number, request) in last.outcome.requests.iter().enumerate() {
-                        request_ui(ui, last, number, request, commands);
-                    }
-                });
+            for (number, request) in last.outcome.requests.iter().enumerate() {
+                request_ui(ui, last, number, request, commands);
+            }
         });
 }
 

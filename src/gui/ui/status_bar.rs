@@ -4,6 +4,7 @@
 use egui::{Button, ProgressBar, RichText, Ui};
 
 use crate::core::diagnostics::Severity;
+use crate::core::report::plural;
 
 use super::super::command::Command;
 use super::super::session::{Clock, Session};
@@ -111,18 +112,22 @@ fn summary_ui(ui: &mut Ui, session: &Session) {
     let summary = session.stats().summary;
     let visuals = ui.visuals().clone();
     ui.label(format!(
-        "{events} events from {files} {}",
-        if files == 1 { "input" } else { "inputs" }
+        "{} from {}",
+        plural(events, "event"),
+        plural(files, "input")
     ));
     ui.label(format!("· {} can be sent", summary.sendable));
-    ui.label(
-        RichText::new(format!("· {} errors", summary.errors))
-            .color(theme::severity_color(&visuals, Severity::Error)),
-    );
-    ui.label(
-        RichText::new(format!("· {} warnings", summary.warnings))
-            .color(theme::severity_color(&visuals, Severity::Warning)),
-    );
+    // Coloured only when there is something to see.
+    let count = |count: usize, noun: &str, severity: Severity| {
+        let text = RichText::new(format!("· {}", plural(count, noun)));
+        if count > 0 {
+            text.color(theme::severity_color(&visuals, severity))
+        } else {
+            text
+        }
+    };
+    ui.label(count(summary.errors, "error", Severity::Error));
+    ui.label(count(summary.warnings, "warning", Severity::Warning));
 }
 
 /// The messages, always on one line of the same height: the newest one (its whole text on
@@ -132,11 +137,14 @@ fn notices_ui(ui: &mut Ui, view: &mut View) {
     let visuals = ui.visuals().clone();
     let mut dismissed = None;
     ui.horizontal(|ui| {
-        let Some((newest_position, newest)) = view.notices.iter().enumerate().next_back() else {
+        let Some((last_position, last)) = view.notices.iter().enumerate().next_back() else {
             ui.weak("No messages");
             return;
         };
-        let older = newest_position;
+        // The last kept message is shown only when it is the newest posted; once that one
+        // has expired, the others wait behind the button.
+        let newest = (last.posted >= view.newest_notice_posted).then_some((last_position, last));
+        let older = newest.map_or(view.notices.len(), |(position, _)| position);
         if older > 0 {
             ui.menu_button(format!("{older} more"), |ui| {
                 for (position, notice) in view.notices.iter().enumerate().take(older).rev() {
@@ -158,6 +166,10 @@ fn notices_ui(ui: &mut Ui, view: &mut View) {
                 }
             });
         }
+        let Some((newest_position, newest)) = newest else {
+            ui.weak("No new messages");
+            return;
+        };
         if ui
             .add(Button::new("Dismiss").small())
             .accessible_name(format!("Dismiss message {}", newest_position + 1))

@@ -223,7 +223,9 @@ fn settings_ui(ui: &mut Ui, session: &Session, view: &mut View, commands: &mut V
 
     // Typed settings reach the mapping only when they are valid: a config exported with a bad
     // one would be refused by every import, the app's own at the next start included.
-    if let Some(id) = checked_text_ui(
+    // While the text is not valid the mapping holds nothing rather than the last valid text,
+    // which would be a half-typed prefix (`5497` of `5497 5588…`, another ad account).
+    settings.advertiser_id = checked_text_ui(
         ui,
         ("Advertiser id", "digits"),
         &mut view.advertiser_id,
@@ -232,21 +234,19 @@ fn settings_ui(ui: &mut Ui, session: &Session, view: &mut View, commands: &mut V
             crate::core::config::check_advertiser_id("the advertiser id", typed)
                 .map(|()| typed.trim().to_owned())
         },
-    ) {
-        settings.advertiser_id = id;
-    }
+    )
+    .unwrap_or_default();
 
-    if let Some(name) = checked_text_ui(
+    settings.click_id_cookie_name = checked_text_ui(
         ui,
         ("Click-id cookie", "_epik"),
         &mut view.cookie_name,
         70.0,
         |typed| crate::core::settings::check_cookie_name(typed).map(|()| typed.trim().to_owned()),
-    ) {
-        settings.click_id_cookie_name = name;
-    }
+    )
+    .unwrap_or_default();
 
-    if let Some(country) = checked_text_ui(
+    settings.default_phone_country = checked_text_ui(
         ui,
         ("Default phone country", "e.g. FR"),
         &mut view.phone_country,
@@ -263,9 +263,8 @@ fn settings_ui(ui: &mut Ui, session: &Session, view: &mut View, commands: &mut V
                 ))
             }
         },
-    ) {
-        settings.default_phone_country = country;
-    }
+    )
+    .flatten();
 
     ui.checkbox(&mut settings.strip_name_diacritics, "Strip name diacritics")
         .on_hover_text("Remove accents from first and last names before hashing (off: Pinterest asks for UTF-8 as typed)");

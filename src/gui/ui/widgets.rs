@@ -46,8 +46,9 @@ pub fn sent_full(value: &Value) -> String {
 }
 
 /// A dotted path as it fits in `width` of monospace text: whole when it fits, else with its
-/// head cut at a dot (`…[0].item_price`, `…product.price`), so the leaf that tells two rows
-/// apart stays visible; the label's own truncation handles what still does not fit.
+/// head cut at a dot, bracket or underscore (`…[0].item_price`, `…product.price`,
+/// `…source_url`), so the end that tells two rows apart stays visible; the label's own
+/// truncation handles what still does not fit.
 pub fn fitted_path(ui: &Ui, path: &str, width: f32) -> String {
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let fits = |text: &str| {
@@ -60,10 +61,12 @@ pub fn fitted_path(ui: &Ui, path: &str, width: f32) -> String {
     if fits(path) {
         return path.to_owned();
     }
+    // Cut before `[` and after `.` or `_`: `…[0].item_price`, `…item_price`, `…price`;
+    // `event_source_url` → `…source_url`, so `event_…` four times never happens.
     let cuts = path
         .char_indices()
-        .filter(|&(_, c)| c == '.' || c == '[')
-        .map(|(at, c)| if c == '.' { at + 1 } else { at });
+        .filter(|&(_, c)| matches!(c, '.' | '[' | '_'))
+        .map(|(at, c)| if c == '[' { at } else { at + 1 });
     let mut shortest = None;
     for cut in cuts {
         let candidate = format!("…{}", &path[cut..]);
