@@ -394,7 +394,7 @@ fn field_ui(ui: &mut Ui, row: &Row<'_>, commands: &mut Vec<Command>) {
     let field = &row.entry.field;
     let (_, short) = split_group(field);
     let icon_room = if row.overridden { 18.0 } else { 0.0 };
-    let short = widgets::fitted_path(ui, short, ui.available_width() - icon_room);
+    let short = widgets::fitted_path(ui, short, ui.available_width() - icon_room, true);
     if row.overridden {
         ui.label(RichText::new(theme::OVERRIDE_ICON).color(ui.visuals().hyperlink_color))
             .on_hover_text(format!(
@@ -422,9 +422,13 @@ fn source_ui(ui: &mut Ui, entry: &TraceEntry) {
         (_, Some(source)) if entry.rule == "constant" || source == "constant" => {
             RichText::new("constant").italics()
         }
-        (_, Some(source)) => {
-            RichText::new(widgets::fitted_path(ui, source, ui.available_width())).monospace()
-        }
+        (_, Some(source)) => RichText::new(widgets::fitted_path(
+            ui,
+            source,
+            ui.available_width(),
+            false,
+        ))
+        .monospace(),
         (_, None) => RichText::new("nothing found").weak(),
     };
     // The hover below names the whole source; the label's own tooltip would be a second one.

@@ -94,7 +94,14 @@ pub fn send_panel_ui(
     // Below the send row, an area of fixed height: whatever appears in it (a problem, the
     // answers, a long request log) scrolls there instead of pushing the row up under the
     // pointer, or squeezing the panels above to a sliver on a small window.
-    let height = (ui.ctx().content_rect().height() * 0.2).clamp(60.0, 220.0);
+    // One line until there are answers (a hint, or the problem that stopped a send), then a
+    // fixed share of the window: it grows once, after a send, not under every click.
+    let one_line = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let height = if send.last.is_some() {
+        (ui.ctx().content_rect().height() * 0.15).clamp(3.0 * one_line, 180.0)
+    } else {
+        one_line
+    };
     ScrollArea::vertical()
         .id_salt("send_answers")
         .max_height(height)

@@ -46,10 +46,11 @@ pub fn sent_full(value: &Value) -> String {
 }
 
 /// A dotted path as it fits in `width` of monospace text: whole when it fits, else with its
-/// head cut at a dot, bracket or underscore (`…[0].item_price`, `…product.price`,
-/// `…source_url`), so the end that tells two rows apart stays visible; the label's own
-/// truncation handles what still does not fit.
-pub fn fitted_path(ui: &Ui, path: &str, width: f32) -> String {
+/// head cut at a dot or bracket (`…[0].item_price`, `…product.price`) and, with `at_words`,
+/// at an underscore (`…source_url`: Pinterest field names differ by their last words), so
+/// the end that tells two rows apart stays visible; the label's own truncation handles what
+/// still does not fit.
+pub fn fitted_path(ui: &Ui, path: &str, width: f32, at_words: bool) -> String {
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let fits = |text: &str| {
         ui.painter()
@@ -65,7 +66,7 @@ pub fn fitted_path(ui: &Ui, path: &str, width: f32) -> String {
     // `event_source_url` → `…source_url`, so `event_…` four times never happens.
     let cuts = path
         .char_indices()
-        .filter(|&(_, c)| matches!(c, '.' | '[' | '_'))
+        .filter(|&(_, c)| matches!(c, '.' | '[') || (at_words && c == '_'))
         .map(|(at, c)| if c == '[' { at } else { at + 1 });
     let mut shortest = None;
     for cut in cuts {
