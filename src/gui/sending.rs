@@ -142,7 +142,9 @@ impl App {
             .spawn(ctx, TASK_SEND, label, total, move |progress| {
                 let config = HttpConfig::from_env().for_endpoint(&endpoint);
                 let options = SendOptions::new(endpoint.clone());
-                let outcome = match HttpTransport::new(config) {
+                let transport =
+                    HttpTransport::new(config).map(|t| t.with_cancel(progress.cancel_handle()));
+                let outcome = match transport {
                     Ok(transport) => send::send(
                         &plan,
                         &transport,

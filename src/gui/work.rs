@@ -48,6 +48,12 @@ impl Progress {
         }
     }
 
+    /// The cancel flag itself, for work that must watch it from another thread (an HTTP
+    /// exchange abandoned on cancel).
+    pub fn cancel_handle(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.cancelled)
+    }
+
     fn note(&self) -> String {
         self.note.lock().map(|n| n.clone()).unwrap_or_default()
     }

@@ -388,6 +388,52 @@ fn a_timeout_is_retried_and_leaves_the_events_unknown() {
 }
 
 #[test]
+fn a_cancel_abandons_the_request_on_the_wire_at_once() {
+    // Accepts connections but never answers: without abandoning, the send would wait for the
+    // 20 s time limit.
+    let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", silent.local_addr().expect("address"));
+    let plan = Plan::new(&clean_events(1_500), false);
+    let endpoint = Endpoint::new(&base, ACCOUNT, true).expect("valid endpoint");
+    let cancel = Arc::new(AtomicBool::new(false));
+    let transport = HttpTransport::new(quick().for_endpoint(&endpoint))
+        .expect("client builds")
+        .with_cancel(Arc::clone(&cancel));
+    let flag = Arc::clone(&cancel);
+    let canceller = std::thread::Builder::new()
+        .name("test-cancel".to_owned())
+        .spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            flag.store(true, Ordering::Relaxed);
+        })
+        .expect("thread starts");
+
+    let started = std::time::Instant::now();
+    let outcome = send::send(
+        &plan,
+        &transport,
+        &token(),
+        &SendOptions::new(endpoint),
+        &Recorder::default(),
+        &|_| {},
+        &cancel,
+    );
+    let took = started.elapsed();
+    canceller.join().expect("canceller ends");
+
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(outcome.cancelled);
+    assert_eq!(outcome.requests.len(), 1, "the second batch is never sent");
+    // The abandoned request may have arrived; the events of the other batch were not sent.
+    let summary = outcome.summary();
+    assert_eq!(summary.unknown, 1_000);
+    assert_eq!(summary.not_sent, 500);
+    let text = message(&outcome);
+    assert!(text.contains("cancelled while the request"), "{text}");
+    drop(silent);
+}
+
+#[test]
 fn a_refused_connection_sends_nothing() {
     let port = {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -16,6 +16,8 @@
 use std::error::Error as StdError;
 use std::io::Read as _;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
@@ -85,6 +87,10 @@ impl HttpConfig {
 pub struct HttpTransport {
     client: reqwest::blocking::Client,
     config: HttpConfig,
+
+    /// When set, each exchange runs on a helper thread that is abandoned as soon as this
+    /// turns true: a cancel then takes effect at once instead of after the time limit.
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl HttpTransport {
@@ -96,9 +102,25 @@ impl HttpTransport {
             .map_err(|err| TransportError::Setup {
                 detail: causes(&err),
             })?;
-        Ok(Self { client, config })
+        Ok(Self {
+            client,
+            config,
+            cancel: None,
+        })
+    }
+
+    /// Abandons a request on the wire when `cancel` turns true; it fails with
+    /// [`TransportError::Cancelled`] (the events may have arrived) and the helper thread's
+    /// answer, if one ever comes, is dropped.
+    #[must_use]
+    pub fn with_cancel(mut self, cancel: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(cancel);
+        self
     }
 }
+
+/// How often a waiting exchange looks at the cancel flag.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
 
 fn builder(config: &HttpConfig) -> Result<reqwest::blocking::ClientBuilder, TransportError> {
     let mut builder = reqwest::blocking::Client::builder()
@@ -146,45 +168,98 @@ impl Transport for HttpTransport {
             })?;
         authorization.set_sensitive(true);
 
-        let mut response = self
-            .client
-            .post(url)
-            .header(AUTHORIZATION, authorization)
-            .header(CONTENT_TYPE, "application/json")
-            .header(ACCEPT, "application/json")
-            .body(body.to_vec())
-            .send()
-            .map_err(|err| classify(&err, &host, self.config.timeout))?;
-
-        let header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v: &HeaderValue| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let mut answer = HttpResponse {
-            status: response.status().as_u16(),
-            content_type: header(CONTENT_TYPE),
-            retry_after: header(RETRY_AFTER),
-            location: header(LOCATION),
-            body: Vec::new(),
-            body_truncated: false,
+        let Some(cancel) = &self.cancel else {
+            return exchange(
+                &self.client,
+                &self.config,
+                url,
+                authorization,
+                body.to_vec(),
+            );
         };
 
-        let limit = self.config.max_response_bytes;
-        let read = (&mut response)
-            .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
-            .read_to_end(&mut answer.body);
-        if let Err(err) = read {
-            return Err(classify(&err, &host, self.config.timeout));
+        // On a helper thread, so that waiting can stop when the user cancels.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let client = self.client.clone();
+        let config = self.config.clone();
+        let owned_url = url.to_owned();
+        let owned_body = body.to_vec();
+        std::thread::Builder::new()
+            .name("pinspect-http".to_owned())
+            .spawn(move || {
+                let result = exchange(&client, &config, &owned_url, authorization, owned_body);
+                // The receiver is gone when the exchange was abandoned; nothing to do then.
+                let _ = sender.send(result);
+            })
+            .map_err(|err| TransportError::Setup {
+                detail: format!("cannot start the request thread: {err}"),
+            })?;
+        loop {
+            match receiver.recv_timeout(CANCEL_POLL) {
+                Ok(result) => return result,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(TransportError::Cancelled { host });
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(TransportError::Other {
+                        host,
+                        detail: "the request thread ended without an answer".to_owned(),
+                        reached_server: true,
+                    });
+                }
+            }
         }
-        if answer.body.len() > limit {
-            answer.body.truncate(limit);
-            answer.body_truncated = true;
-        }
-        Ok(answer)
     }
+}
+
+/// One POST and its answer, read up to the size cap.
+fn exchange(
+    client: &reqwest::blocking::Client,
+    config: &HttpConfig,
+    url: &str,
+    authorization: HeaderValue,
+    body: Vec<u8>,
+) -> Result<HttpResponse, TransportError> {
+    let host = host_of(url);
+    let mut response = client
+        .post(url)
+        .header(AUTHORIZATION, authorization)
+        .header(CONTENT_TYPE, "application/json")
+        .header(ACCEPT, "application/json")
+        .body(body)
+        .send()
+        .map_err(|err| classify(&err, &host, config.timeout))?;
+
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let mut answer = HttpResponse {
+        status: response.status().as_u16(),
+        content_type: header(CONTENT_TYPE),
+        retry_after: header(RETRY_AFTER),
+        location: header(LOCATION),
+        body: Vec::new(),
+        body_truncated: false,
+    };
+
+    let limit = config.max_response_bytes;
+    let read = (&mut response)
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut answer.body);
+    if let Err(err) = read {
+        return Err(classify(&err, &host, config.timeout));
+    }
+    if answer.body.len() > limit {
+        answer.body.truncate(limit);
+        answer.body_truncated = true;
+    }
+    Ok(answer)
 }
 
 /// `host:port` of a URL, for messages.

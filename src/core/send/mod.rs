@@ -552,8 +552,6 @@ fn send_batch(
 
         let attempt_start = jiff::Timestamp::now();
         let clock = Instant::now();
-        // TODO(#5): a request already on the wire is not abandoned on cancel; the cancel
-        // takes effect when it ends (at most the transport's 60 s time limit), and the GUI says so.
         let result = transport
             .post_json(&url, token, batch.body().as_bytes())
             .map(|response| redact_response(response, token));

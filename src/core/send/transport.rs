@@ -109,6 +109,18 @@ pub enum TransportError {
         detail: String,
     },
 
+    /// The user cancelled while the request was on the wire: it was abandoned, and Pinterest
+    /// may or may not have received it.
+    #[error(
+        "cancelled while the request to {host} was on its way; Pinterest may or may not have \
+         recorded these events (sending again is safe: Pinterest deduplicates events with the \
+         same event_id)"
+    )]
+    Cancelled {
+        /// `host:port`.
+        host: String,
+    },
+
     /// The HTTP client could not be set up (bad `SSL_CERT_FILE`, no trusted roots …).
     #[error("cannot prepare the HTTPS client: {detail}")]
     Setup {
@@ -165,7 +177,7 @@ impl TransportError {
     /// Whether the request may have reached the server, so the events' fate is unknown.
     pub fn may_have_arrived(&self) -> bool {
         match self {
-            Self::Timeout { .. } => true,
+            Self::Timeout { .. } | Self::Cancelled { .. } => true,
             Self::Other { reached_server, .. } => *reached_server,
             Self::ConnectTimeout { .. }
             | Self::ConnectionRefused { .. }

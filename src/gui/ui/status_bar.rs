@@ -39,7 +39,7 @@ pub fn status_bar_ui(
                 // than leave a Cancel that seems to do nothing.
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
-                    "Stopping after the current step; a request already sent may still be delivered",
+                    "Stopping; a request already on its way may still be recorded by Pinterest",
                 );
             } else if ui
                 .add(Button::new("Cancel"))
