@@ -87,7 +87,20 @@ fn web_context(
     outcomes: &BTreeMap<String, FieldOutcome>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if payload.get("action_source").and_then(Value::as_str) != Some("web") {
+    let action_source = payload.get("action_source").and_then(Value::as_str);
+    let event_name = payload.get("event_name").and_then(Value::as_str);
+    if let (Some(source @ ("web" | "offline")), Some(name @ ("app_install" | "app_open"))) =
+        (action_source, event_name)
+    {
+        diagnostics.push(Diagnostic::new(
+            Code::AppEventOnWeb,
+            "action_source",
+            format!(
+                "{name} is an app event, but action_source is {source}; Pinterest counts installs and opens from app_android or app_ios. Send the app's events with context.app and the device OS, or set partners.pinterest.action_source"
+            ),
+        ));
+    }
+    if action_source != Some("web") {
         return;
     }
     let identity_missing = diagnostics.iter().any(|d| d.code == Code::IdentityMissing);
@@ -248,6 +261,16 @@ fn money(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
             Code::ValueZeroCheckout,
             "custom_data.value",
             "this checkout has value 0, so it reports no revenue (ROAS will be wrong)",
+        ));
+    }
+    let value_explained = diagnostics
+        .iter()
+        .any(|d| d.field.as_deref() == Some("custom_data.value"));
+    if is_checkout && custom.get("value").is_none() && !value_explained {
+        diagnostics.push(Diagnostic::new(
+            Code::ValueMissingCheckout,
+            "custom_data.value",
+            "this checkout has no value, so it reports no revenue (ROAS and CPA will be wrong); map value",
         ));
     }
 

@@ -134,6 +134,7 @@ codes! {
     QuantityNotPositive => ("quantity.not_positive", Warning, "An item quantity is zero or negative; it is sent, but a bought item has at least one unit."),
     ValueMismatch => ("value.mismatch", Warning, "value differs from the sum of item_price times quantity."),
     ValueZeroCheckout => ("value.zero_checkout", Warning, "A checkout with value 0 reports no revenue."),
+    ValueMissingCheckout => ("value.missing_checkout", Warning, "A checkout without value reports no revenue."),
     NumItemsLines => ("num_items.lines", Warning, "num_items counts item lines while the quantities add up to more."),
     CurrencyMissing => ("currency.missing", Warning, "A value without a currency is read in the ad account's currency."),
     CurrencyInvalid => ("currency.invalid", Error, "The currency is not an ISO 4217 code."),
@@ -147,6 +148,7 @@ codes! {
     ContentIdsMissing => ("content_ids.missing", Warning, "A checkout or add_to_cart without content_ids cannot be tied to catalog products."),
     BooleanInvalid => ("boolean.invalid", Warning, "opt_out or wifi is not a boolean or a boolean-like string; not sent."),
     PartnerNameSet => ("partner_name.set", Warning, "partner_name is sent; it is only for partners whose name Pinterest agreed on."),
+    AppEventOnWeb => ("action_source.app_event", Warning, "An app-only event (app_install, app_open) is sent with action_source web or offline."),
     LdpWithoutLocation => ("opt_out_type.ldp_location", Warning, "LDP is set but st or country is missing."),
     SchemaViolation => ("schema.violation", Error, "The payload breaks the pinned Pinterest 5.23 schema."),
 }

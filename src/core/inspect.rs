@@ -346,10 +346,16 @@ impl<'a> Builder<'a> {
     fn event_name(&mut self) -> Option<String> {
         let raw = self.event.get("event_name");
         let source_name = match raw {
-            Some(Value::String(name)) if !name.trim().is_empty() => name.clone(),
+            // `"null"`, `"undefined"`: a missing name written as text by a tag.
+            Some(value @ Value::String(name)) if !name.trim().is_empty() && !is_missing(value) => {
+                name.clone()
+            }
             other => {
                 let what = match other {
                     None | Some(Value::Null) => "no event_name".to_owned(),
+                    Some(Value::String(name)) if !name.trim().is_empty() => {
+                        format!("the event_name {name:?}, which stands for no name")
+                    }
                     Some(Value::String(_)) => "an empty event_name".to_owned(),
                     Some(value) => format!("event_name {value}, which is not text"),
                 };

@@ -491,7 +491,7 @@ mod tests {
         let text = text_report(&inspections, &events);
         assert!(text.contains("purchase → checkout"), "{text}");
         assert!(
-            text.contains("1 event, 0 sendable, 3 errors, 2 warnings\n"),
+            text.contains("1 event, 0 sendable, 3 errors, 3 warnings\n"),
             "{text}"
         );
     }

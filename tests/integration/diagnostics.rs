@@ -330,6 +330,16 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
                 Some("custom_data.opt_out_type"),
             )
         }
+        Code::ValueMissingCheckout => (
+            inspect_value(&with("/value", None), &mapping),
+            Some("custom_data.value"),
+        ),
+        Code::AppEventOnWeb => {
+            let mut app = default_mapping();
+            app.event_names
+                .insert("purchase".to_owned(), "app_install".to_owned());
+            (inspect_value(&clean(), &app), Some("action_source"))
+        }
         Code::PartnerNameSet => {
             let mut partner = default_mapping();
             partner.set_override("partner_name", FieldOverride::Const(json!("MyShop")));

@@ -1157,6 +1157,18 @@ pub fn derive_action_source(event: &Value) -> (String, String) {
         }
     };
 
+    // Commanders Act marks store and call-centre orders `"type": "offline"`.
+    let typed_offline = event
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("offline"));
+    if typed_offline {
+        return (
+            "offline".to_owned(),
+            "derived offline from the event's type = \"offline\"".to_owned(),
+        );
+    }
+
     match (has_app, os_name.as_deref().and_then(from_os)) {
         (true, Some(app)) => (
             app.to_owned(),
