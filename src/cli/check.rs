@@ -105,24 +105,29 @@ fn map_notes(inspections: &[Inspection], include_errors: bool) -> Vec<String> {
 /// Why `map` prints a body without events: Pinterest refuses `{"data":[]}` (at least one
 /// event a request), so an empty body must never pass silently.
 fn empty_body_message(inspections: &[Inspection], include_errors: bool) -> String {
-    let reason = if inspections.is_empty() {
-        "the input holds no events".to_owned()
-    } else if include_errors {
-        format!(
-            "no event of {} has a payload (each is skipped)",
-            inspections.len()
-        )
-    } else if inspections.len() == 1 {
-        "the one event has an error (see pinspect check; --include-errors emits it anyway)"
-            .to_owned()
-    } else {
-        format!(
-            "every one of the {} events has an error (see pinspect check; --include-errors emits them anyway)",
-            inspections.len()
-        )
-    };
+    let skipped = inspections.iter().filter(|i| i.payload.is_none()).count();
+    let with_errors = inspections.len() - skipped;
+    let mut reasons = Vec::new();
+    if inspections.is_empty() {
+        reasons.push("the input holds no events".to_owned());
+    }
+    if skipped > 0 {
+        reasons.push(format!(
+            "{} not mapped at all (see pinspect check)",
+            report::plural(skipped, "event")
+        ));
+    }
+    if with_errors > 0 && !include_errors {
+        reasons.push(format!(
+            "{} {} an error (see pinspect check; --include-errors emits {} anyway)",
+            report::plural(with_errors, "event"),
+            if with_errors == 1 { "has" } else { "have" },
+            if with_errors == 1 { "it" } else { "them" }
+        ));
+    }
     format!(
-        "warning: the request body holds no event: {reason}; Pinterest refuses a body with an empty data list"
+        "warning: the request body holds no event: {}; Pinterest refuses a body with an empty data list",
+        reasons.join(", and ")
     )
 }
 

@@ -101,12 +101,15 @@ pub fn send(args: &SendArgs) -> u8 {
     drop(inspections);
 
     if args.curl {
+        // The same status as `map`: 1 when some events are left out of the commands.
+        let all_in = plan.events_planned() == plan.events_total();
+        let status = if all_in { EXIT_OK } else { EXIT_ERRORS };
         if plan.batches().is_empty() {
             say(&format!(
                 "nothing to send: 0 of {} can be sent, so no curl command was printed",
                 plural(plan.events_total(), "event")
             ));
-            return EXIT_OK;
+            return status;
         }
         for batch in plan.batches() {
             output(&shown(&send::curl_command(&endpoint, batch)));
@@ -115,7 +118,7 @@ pub fn send(args: &SendArgs) -> u8 {
             "{}; printed as curl commands, nothing sent",
             plan.describe()
         ));
-        return EXIT_OK;
+        return status;
     }
     let Some(token) = &token else {
         return EXIT_USAGE;

@@ -340,9 +340,16 @@ impl<'de> Deserialize<'de> for ValidSettings {
                         )));
                     }
                 }
-                let settings =
+                let mut settings =
                     Settings::deserialize(Value::Object(object)).map_err(A::Error::custom)?;
                 check_settings(&settings).map_err(A::Error::custom)?;
+                // Kept in the form they are used in, so `config show` and exports print them
+                // that way: an id without the spaces around it, an upper-case country code.
+                settings.advertiser_id = settings.advertiser_id.trim().to_owned();
+                settings.click_id_cookie_name = settings.click_id_cookie_name.trim().to_owned();
+                settings.default_phone_country = settings
+                    .default_phone_country
+                    .map(|country| country.trim().to_ascii_uppercase());
                 Ok(ValidSettings(settings))
             }
         }
@@ -766,7 +773,11 @@ pub fn check_constant(mapping: &Mapping, field: &str, value: &Value) -> Result<V
                 Code::EventTimeFuture | Code::EventTimeTooOld | Code::EventTimeLate
             )
         })
-        .filter(|d| sent.is_none() || d.severity == Severity::Error)
+        // A part of the constant dropped for its type (`["sku1", {"x": 1}]`) is refused too:
+        // the config would say more than is sent.
+        .filter(|d| {
+            sent.is_none() || d.severity == Severity::Error || d.code == Code::ValueWrongType
+        })
         .map(|d| d.message.as_str())
         .collect();
 

@@ -595,6 +595,8 @@ impl<'a> Builder<'a> {
             per_rule.push((rule, tried, items));
         }
 
+        // TODO(#4): an item-level override that reads a list longer than `items` (`cats[*]`)
+        // adds content lines of its own; the number of lines should follow the item list.
         let mut contents: Vec<Map<String, Value>> = vec![Map::new(); count];
         for (rule, tried, items) in per_rule {
             let Some(key) = rule.spec.item_key() else {
@@ -840,13 +842,21 @@ impl<'a> Builder<'a> {
                 let result = normalize::integer(raw);
                 let not_positive = result.value.filter(|quantity| *quantity <= 0);
                 let mut converted = from_normalized(result, Value::from);
+                let what = |count: i64| if count == 0 { "zero" } else { "negative" };
                 if spec.item_key() == Some("quantity")
                     && let Some(quantity) = not_positive
                 {
-                    let what = if quantity == 0 { "zero" } else { "negative" };
                     converted.findings.push(normalize::Finding::new(
                         Code::QuantityNotPositive,
-                        format!("the quantity is {quantity} ({what}); an item line that was bought has at least one unit, so Pinterest's item counts and value checks will be off. Check the source (a return or a removed line should not be in a conversion)"),
+                        format!("the quantity is {quantity} ({}); an item line that was bought has at least one unit, so Pinterest's item counts and value checks will be off. Check the source (a return or a removed line should not be in a conversion)", what(quantity)),
+                    ));
+                }
+                if spec.path == "custom_data.num_items"
+                    && let Some(count) = not_positive
+                {
+                    converted.findings.push(normalize::Finding::new(
+                        Code::QuantityNotPositive,
+                        format!("num_items is {count} ({}); a conversion with items has at least one. Check the source", what(count)),
                     ));
                 }
                 converted

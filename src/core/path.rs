@@ -271,6 +271,9 @@ fn resolve<'a>(root: &'a Value, segments: &[Segment]) -> Option<Resolved<'a>> {
                     return None;
                 }
                 return match current {
+                    // An empty list is a missing list (as everywhere): `num_items: 0` would
+                    // claim a count where there are no items to count.
+                    Value::Array(elements) if elements.is_empty() => None,
                     Value::Array(elements) => Some(Resolved::Length(elements.len())),
                     // An object may really have a key named `length`.
                     Value::Object(map) => map.get("length").map(Resolved::Value),
@@ -366,7 +369,8 @@ mod tests {
 
     #[test]
     fn length_counts_only_arrays() {
-        assert_eq!(get("items.length", &json!({"items": []})), Some(json!(0)));
+        // An empty list is a missing list: no count.
+        assert_eq!(get("items.length", &json!({"items": []})), None);
         assert_eq!(get("items.length", &json!({"items": "A,B"})), None);
         assert_eq!(get("items.length", &json!({"items": 3})), None);
         assert_eq!(

@@ -38,6 +38,14 @@ pub struct LastSend {
     pub events_epoch: u64,
 }
 
+impl SendState {
+    /// Whether events with errors go too: only in test mode. In live mode they would be
+    /// recorded as real (broken) conversions, so the box is off there whatever it says.
+    pub fn includes_errors(&self, test: bool) -> bool {
+        self.include_errors && test
+    }
+}
+
 impl LastSend {
     /// Whether the answers are about the events loaded now: not when the events were cleared
     /// or replaced since the send started, whatever their number.
@@ -58,7 +66,8 @@ pub struct SendState {
     /// The access token as typed (masked in the UI, never stored or logged).
     pub token: String,
 
-    /// Also send events with errors, to read Pinterest's own verdict on them.
+    /// Also send events with errors, to read Pinterest's own verdict on them. Test mode
+    /// only: see [`Self::includes_errors`].
     pub include_errors: bool,
 
     /// The last finished send.
@@ -122,7 +131,11 @@ impl App {
                 return;
             }
         };
-        let plan = Plan::new(self.session.inspections(), self.send.include_errors);
+        let test_mode = self.session.mapping().settings.send_as_test_request;
+        let plan = Plan::new(
+            self.session.inspections(),
+            self.send.includes_errors(test_mode),
+        );
         if plan.events_planned() == 0 {
             self.send.problem = Some(
                 "Not sent: no event can be sent (every event has errors or no payload); tick \"Include events with errors\" to send them anyway"
@@ -185,7 +198,11 @@ impl App {
                 return;
             }
         };
-        let plan = Plan::new(self.session.inspections(), self.send.include_errors);
+        let test_mode = self.session.mapping().settings.send_as_test_request;
+        let plan = Plan::new(
+            self.session.inspections(),
+            self.send.includes_errors(test_mode),
+        );
         let commands: Vec<String> = plan
             .batches()
             .iter()
@@ -268,6 +285,17 @@ mod tests {
     use crate::core::mapping::Mapping;
     use crate::gui::samples::{SAMPLE_ANCHOR, sample_events};
     use crate::gui::session::{Clock, Session};
+
+    #[test]
+    fn events_with_errors_go_only_in_test_mode() {
+        let send = SendState {
+            include_errors: true,
+            ..SendState::default()
+        };
+        assert!(send.includes_errors(true));
+        assert!(!send.includes_errors(false));
+        assert!(!SendState::default().includes_errors(true));
+    }
 
     #[test]
     fn planned_counts_agree_with_the_core_plan() {

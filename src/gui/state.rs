@@ -91,12 +91,24 @@ pub fn restore(stored: Option<&str>) -> Restored {
 
     let mut mapping = match &state.mapping_config {
         None => Mapping::default(),
-        Some(text) => parse_config("saved mapping", text).unwrap_or_else(|err| {
-            problems.push(format!(
-                "The saved mapping could not be read ({err}), so pinspect started with the default mapping."
-            ));
-            Mapping::default()
-        }),
+        Some(text) => match parse_config("saved mapping", text) {
+            Ok(mapping) => mapping,
+            Err(err) => match salvage(text) {
+                Some((mapping, dropped)) => {
+                    problems.push(format!(
+                        "Part of the saved mapping could not be read ({err}); pinspect left out {} and kept the rest.",
+                        dropped.join(", ")
+                    ));
+                    mapping
+                }
+                None => {
+                    problems.push(format!(
+                        "The saved mapping could not be read ({err}), so pinspect started with the default mapping."
+                    ));
+                    Mapping::default()
+                }
+            },
+        },
     };
     mapping.settings.send_as_test_request = true;
 
@@ -105,6 +117,64 @@ pub fn restore(stored: Option<&str>) -> Restored {
         mapping,
         problems,
     }
+}
+
+/// The parts of a saved mapping that still load, and the names of those left out: a saved
+/// state from an older pinspect (or one that took a value a later version refuses) must not
+/// cost the user every override because of one. Each part is added back on its own and kept
+/// when the config loader still accepts the whole.
+fn salvage(text: &str) -> Option<(Mapping, Vec<String>)> {
+    let serde_json::Value::Object(saved) = serde_json::from_str::<serde_json::Value>(text).ok()?
+    else {
+        return None;
+    };
+    let loads = |object: &serde_json::Map<String, serde_json::Value>| {
+        parse_config(
+            "saved mapping",
+            &serde_json::Value::Object(object.clone()).to_string(),
+        )
+        .ok()
+    };
+
+    let mut kept = saved.clone();
+    let parts = ["settings", "event_names", "fields"].map(|key| (key, kept.remove(key)));
+    loads(&kept)?;
+
+    let mut dropped = Vec::new();
+    for (key, part) in parts {
+        let Some(part) = part else {
+            continue;
+        };
+        match part {
+            serde_json::Value::Object(entries) if key != "settings" => {
+                kept.insert(
+                    key.to_owned(),
+                    serde_json::Value::Object(serde_json::Map::new()),
+                );
+                for (name, entry) in entries {
+                    let mut trial = kept.clone();
+                    if let Some(serde_json::Value::Object(map)) = trial.get_mut(key) {
+                        map.insert(name.clone(), entry);
+                    }
+                    if loads(&trial).is_some() {
+                        kept = trial;
+                    } else {
+                        dropped.push(format!("{key}.{name}"));
+                    }
+                }
+            }
+            other => {
+                let mut trial = kept.clone();
+                trial.insert(key.to_owned(), other);
+                if loads(&trial).is_some() {
+                    kept = trial;
+                } else {
+                    dropped.push(key.to_owned());
+                }
+            }
+        }
+    }
+    loads(&kept).map(|mapping| (mapping, dropped))
 }
 
 /// The text to store: `state` with `mapping` written into it as config text (test mode on).
@@ -132,6 +202,42 @@ pub fn remember(list: &mut Vec<PathBuf>, path: &Path) {
 mod tests {
     use super::*;
     use crate::core::mapping::FieldOverride;
+
+    #[test]
+    fn a_saved_mapping_with_one_bad_part_keeps_the_rest() {
+        let text = r#"{"format": "pinspect-mapping/1", "preset": "commandersact",
+            "settings": {"advertiser_id": "549755885175"},
+            "event_names": {"newsletter_optin": "lead"},
+            "fields": {"custom_data.currency": {"const": true},
+                       "custom_data.content_name": {"source": "page_name"}}}"#;
+        let state = AppState {
+            mapping_config: Some(text.to_owned()),
+            ..AppState::default()
+        };
+        let restored = restore(Some(&serde_json::to_string(&state).unwrap()));
+        assert_eq!(restored.mapping.settings.advertiser_id, "549755885175");
+        assert_eq!(
+            restored
+                .mapping
+                .event_names
+                .get("newsletter_optin")
+                .map(String::as_str),
+            Some("lead")
+        );
+        assert!(
+            restored
+                .mapping
+                .fields
+                .contains_key("custom_data.content_name")
+        );
+        assert!(!restored.mapping.fields.contains_key("custom_data.currency"));
+        assert_eq!(restored.problems.len(), 1);
+        assert!(
+            restored.problems[0].contains("fields.custom_data.currency"),
+            "{:?}",
+            restored.problems
+        );
+    }
 
     #[test]
     fn recent_paths_are_kept_absolute() {

@@ -330,6 +330,15 @@ fn trigger(code: Code) -> (Vec<Inspection>, Option<&'static str>) {
                 Some("custom_data.opt_out_type"),
             )
         }
+        Code::NumberImprecise => (
+            inspect_text(
+                &clean()
+                    .to_string()
+                    .replace("\"ORD-1\"", "18446744073709551617"),
+                &mapping,
+            ),
+            Some("custom_data.order_id"),
+        ),
         Code::ValueMissingCheckout => (
             inspect_value(&with("/value", None), &mapping),
             Some("custom_data.value"),

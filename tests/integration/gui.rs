@@ -502,6 +502,37 @@ fn a_failed_save_keeps_the_typed_path_and_names_the_folder() {
 }
 
 #[test]
+fn a_constant_the_config_loader_refuses_cannot_be_applied() {
+    let mut harness = with_samples();
+    harness.get_by_label("Edit user_data.em").click();
+    harness.run();
+    harness.get_by_label("Constant").click();
+    harness.run();
+    harness.get_by_label("Constant value").focus();
+    harness.run();
+    // A boolean where an e-mail goes: the loader refuses it, so the editor must too.
+    harness.get_by_label("Constant value").type_text("true");
+    harness.run();
+    assert!(
+        harness
+            .get_by_label("Apply override")
+            .accesskit_node()
+            .is_disabled()
+    );
+    let draft = harness
+        .state()
+        .view()
+        .draft
+        .clone()
+        .expect("the editor is open");
+    assert!(
+        draft
+            .error
+            .is_some_and(|e| e.contains("cannot fill user_data.em"))
+    );
+}
+
+#[test]
 fn saving_over_a_file_asks_first() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let target = folder.path().join("events.json");

@@ -790,6 +790,24 @@ fn the_cli_prints_curl_with_the_variable_instead_of_the_token() {
         "{stdout}"
     );
     assert!(!stdout.contains(FAKE_TOKEN));
+
+    // Events left out of the commands: status 1, as `map` has; no token needed.
+    let mixed = write_events(&[clean(0), broken()]);
+    let output = cli(
+        &[
+            "send",
+            "--curl",
+            "--advertiser-id",
+            ACCOUNT,
+            "--now",
+            &NOW.to_string(),
+            &mixed.path_str(),
+        ],
+        &server.url(),
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("curl"));
 }
 
 #[test]

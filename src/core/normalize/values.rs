@@ -54,7 +54,23 @@ pub fn text(raw: &Value) -> Normalized<String> {
         Value::String(text) => Normalized::ok(text.clone(), Vec::new()),
         Value::Number(number) => {
             let text = number_text(number);
-            Normalized::ok(text.clone(), vec![Step::new("number → string", text)])
+            let result = Normalized::ok(text.clone(), vec![Step::new("number → string", text)]);
+            // Beyond 64 bits a JSON integer is read as a float, and its last digits are gone:
+            // an id such as 18446744073709551617 comes out as …552000.
+            let imprecise = number.is_f64()
+                && number
+                    .as_f64()
+                    .is_some_and(|float| float.fract() == 0.0 && float.abs() >= 2f64.powi(53));
+            if imprecise {
+                result.with(Finding::new(
+                    Code::NumberImprecise,
+                    format!(
+                        "the number {number} is too large to be read exactly, so its last digits are lost; send ids as text"
+                    ),
+                ))
+            } else {
+                result
+            }
         }
         Value::Bool(flag) => {
             let text = flag.to_string();

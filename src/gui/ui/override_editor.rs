@@ -54,8 +54,11 @@ pub fn override_editor_ui(
                 ui.label(RichText::new("Overridden").strong());
                 ui.monospace(describe(over));
             }
-            None => {
+            None if preset_default.is_some() => {
                 ui.label("Not overridden: the preset fills it.");
+            }
+            None => {
+                ui.label("Not overridden: nothing fills it.");
             }
         }
         ui.weak("Preset default");
@@ -79,7 +82,14 @@ pub fn override_editor_ui(
         }
     }
 
-    let parsed = draft.to_override();
+    // A constant is checked the way a config import checks it, so that nothing applied here
+    // makes an export (or the saved state) that pinspect itself would refuse.
+    let parsed = draft.to_override().and_then(|over| match &over {
+        FieldOverride::Const(value) => {
+            crate::core::config::check_constant(mapping, &field, value).map(|_| over.clone())
+        }
+        FieldOverride::Sources(_) | FieldOverride::Skip => Ok(over),
+    });
     draft.error = parsed.as_ref().err().cloned();
     if let Some(error) = &draft.error {
         ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));

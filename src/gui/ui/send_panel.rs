@@ -25,7 +25,7 @@ pub fn send_panel_ui(
     let visuals = ui.visuals().clone();
     let live = !session.mapping().settings.send_as_test_request;
     let sending = tasks.iter().any(|t| t.name == TASK_SEND);
-    let (events, requests) = planned_counts(session.stats(), send.include_errors);
+    let (events, requests) = planned_counts(session.stats(), send.includes_errors(!live));
 
     ui.add_space(4.0);
     ui.horizontal_wrapped(|ui| {
@@ -40,8 +40,12 @@ pub fn send_panel_ui(
         } else {
             ui.label("test mode: Pinterest checks the events but does not record them");
         }
-        ui.checkbox(&mut send.include_errors, "Include events with errors")
-            .on_hover_text("Send events with error findings too, to read Pinterest's own verdict on them");
+        ui.add_enabled(
+            !live,
+            egui::Checkbox::new(&mut send.include_errors, "Include events with errors"),
+        )
+        .on_hover_text("Send events with error findings too, to read Pinterest's own verdict on them")
+        .on_disabled_hover_text("Test mode only: in live mode broken events would be recorded as conversions");
         ui.separator();
 
         let label = ui.label("Access token");
