@@ -93,21 +93,20 @@ pub fn restore(stored: Option<&str>) -> Restored {
         None => Mapping::default(),
         Some(text) => match parse_config("saved mapping", text) {
             Ok(mapping) => mapping,
-            Err(err) => match salvage(text) {
-                Some((mapping, dropped)) => {
+            Err(err) => {
+                if let Some((mapping, dropped)) = salvage(text) {
                     problems.push(format!(
                         "Part of the saved mapping could not be read ({err}); pinspect left out {} and kept the rest.",
                         dropped.join(", ")
                     ));
                     mapping
-                }
-                None => {
+                } else {
                     problems.push(format!(
                         "The saved mapping could not be read ({err}), so pinspect started with the default mapping."
                     ));
                     Mapping::default()
                 }
-            },
+            }
         },
     };
     mapping.settings.send_as_test_request = true;
