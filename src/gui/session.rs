@@ -559,8 +559,28 @@ impl Session {
 
     /// Positions of the events that match `filter` (index, source or Pinterest event name,
     /// diagnostic code; case-insensitive) and, if `only_errors`, have an error.
-    pub fn filter(&self, filter: &str, only_errors: bool) -> Vec<usize> {
+    pub fn filter(
+        &self,
+        filter: &str,
+        only_errors: bool,
+        answers: Option<&crate::core::send::SendOutcome>,
+    ) -> Vec<usize> {
         let needle = filter.trim().to_lowercase();
+        // Pinterest's answer matches by its word (`failed`, `not sent`) or its message, so
+        // the events it refused can be found after a send.
+        let answer_matches = |position: usize| {
+            answers
+                .and_then(|outcome| outcome.event(position))
+                .is_some_and(|answer| {
+                    let word = answer.result.as_str();
+                    word == needle
+                        || word.replace('_', " ") == needle
+                        || [&answer.error_message, &answer.warning_message]
+                            .into_iter()
+                            .flatten()
+                            .any(|message| message.to_lowercase().contains(&needle))
+                })
+        };
         let number = needle.trim_start_matches('#').parse::<usize>().ok();
         (0..self.events.len())
             .filter(|&position| {
@@ -584,6 +604,7 @@ impl Session {
                         .diagnostics
                         .iter()
                         .any(|d| d.code.as_str().contains(&needle))
+                    || answer_matches(position)
             })
             .collect()
     }
@@ -711,11 +732,11 @@ mod tests {
             json!({"event_name": "purchase"}),
             json!({"event_name": "newsletter_optin"}),
         ]);
-        assert_eq!(session.filter("", false), [0, 1, 2]);
-        assert_eq!(session.filter("CHECKOUT", false), [1]);
-        assert_eq!(session.filter("#2", false), [2]);
-        assert_eq!(session.filter("event_name.unmapped", false), [2]);
+        assert_eq!(session.filter("", false, None), [0, 1, 2]);
+        assert_eq!(session.filter("CHECKOUT", false, None), [1]);
+        assert_eq!(session.filter("#2", false, None), [2]);
+        assert_eq!(session.filter("event_name.unmapped", false, None), [2]);
         // Every sample here lacks an event_id, so every one has an error.
-        assert_eq!(session.filter("", true), [0, 1, 2]);
+        assert_eq!(session.filter("", true, None), [0, 1, 2]);
     }
 }

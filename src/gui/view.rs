@@ -150,6 +150,10 @@ pub struct Notice {
     pub posted: f64,
 }
 
+/// What the filtered event list was computed from: session generations, the filter, the
+/// "only with errors" box, and which send's answers (the start of its first request).
+pub type FilterKey = (u64, u64, String, bool, Option<jiff::Timestamp>);
+
 /// The path prompt's content.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PathPrompt {
@@ -264,7 +268,7 @@ pub struct View {
     pub filtered: Vec<usize>,
 
     /// (generation, inspected generation, filter, only errors) of `filtered`.
-    pub filtered_key: Option<(u64, u64, String, bool)>,
+    pub filtered_key: Option<FilterKey>,
 
     /// The override editor, when a field row is selected.
     pub draft: Option<OverrideDraft>,

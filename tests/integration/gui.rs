@@ -724,12 +724,33 @@ fn sending_in_test_mode_puts_pinterests_answers_on_the_events() {
         assert_eq!(result(index), EventResult::NotSent, "#{index}");
     }
 
-    // The refused event shows Pinterest's message in the diagnostics panel.
+    // The refused event is found by Pinterest's word and by its message.
     let failed = sendable[1];
+    harness.get_by_label("Filter events").focus();
+    harness.run();
+    harness.get_by_label("Filter events").type_text("failed");
+    harness.run();
+    assert_eq!(harness.state().view().filtered, [failed]);
+    for _ in 0.."failed".len() {
+        harness.key_press(egui::Key::Backspace);
+    }
+    harness
+        .get_by_label("Filter events")
+        .type_text("invalid event_time");
+    harness.run();
+    assert_eq!(harness.state().view().filtered, [failed]);
+    for _ in 0.."invalid event_time".len() {
+        harness.key_press(egui::Key::Backspace);
+    }
+    harness.run();
+
+    // The refused event shows Pinterest's message in the diagnostics panel.
     harness.get_by_label(&format!("#{failed}")).click();
     harness.run();
     harness.get_by_label("Pinterest's answer");
     harness.get_by_label("Invalid event_time");
+    // And on the row of the field it names.
+    harness.get_by_label("Pinterest (failed): Invalid event_time");
     harness.get_by_label_contains("Request 1: HTTP 200");
 
     // The token is in no message, nothing persisted and no exported config.

@@ -31,7 +31,7 @@ pub fn events_list_ui(
     let filter = ui
         .add(
             TextEdit::singleline(&mut view.filter)
-                .hint_text("Filter: name, #index or diagnostic code")
+                .hint_text("Filter: name, #index, diagnostic code or Pinterest's answer")
                 .desired_width(f32::INFINITY),
         )
         .accessible_name("Filter events");
@@ -44,9 +44,14 @@ pub fn events_list_ui(
         session.inspected_generation(),
         view.filter.clone(),
         view.only_errors,
+        last_send.and_then(|last| last.outcome.requests.first().map(|r| r.started_at)),
     );
     if view.filtered_key.as_ref() != Some(&key) {
-        view.filtered = session.filter(&view.filter, view.only_errors);
+        view.filtered = session.filter(
+            &view.filter,
+            view.only_errors,
+            last_send.map(|last| &last.outcome),
+        );
         view.filtered_key = Some(key);
     }
 

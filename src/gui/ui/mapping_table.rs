@@ -12,6 +12,7 @@ use crate::core::diagnostics::{Diagnostic, Severity};
 use crate::core::fields::{self, canonical_path};
 use crate::core::inspect::{Inspection, TraceEntry};
 use crate::core::mapping::Mapping;
+use crate::core::send::EventOutcome;
 
 use super::super::command::Command;
 use super::super::session::Session;
@@ -59,6 +60,25 @@ struct Row<'a> {
     diagnostics: Vec<&'a Diagnostic>,
     overridden: bool,
     preset_default: String,
+
+    /// Pinterest's answer to the last send, when its message names this field.
+    answer: Option<&'a EventOutcome>,
+}
+
+/// Whether Pinterest's `message` names `field` (`Invalid user_data.em parameter`); its own
+/// name for event_time is `event_timestamp`.
+fn names_field(message: &str, field: &str) -> bool {
+    let message = message.to_lowercase();
+    let field = field.to_lowercase();
+    let part_of_name = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']');
+    let stands_alone = |name: &str| {
+        message.match_indices(name).any(|(at, _)| {
+            let before = message[..at].chars().next_back();
+            let after = message[at + name.len()..].chars().next();
+            !before.is_some_and(part_of_name) && !after.is_some_and(|c| part_of_name(c) && c != '.')
+        })
+    };
+    stands_alone(&field) || (field == "event_time" && stands_alone("event_timestamp"))
 }
 
 impl Row<'_> {
@@ -71,6 +91,7 @@ impl Row<'_> {
             && self.entry.sent.is_none()
             && self.diagnostics.is_empty()
             && !self.overridden
+            && self.answer.is_none()
     }
 }
 
@@ -80,6 +101,7 @@ pub fn mapping_ui(
     session: &Session,
     state: &mut AppState,
     view: &mut View,
+    answer: Option<&EventOutcome>,
     commands: &mut Vec<Command>,
 ) {
     let Some(position) = view.selected.filter(|&p| p < session.events().len()) else {
@@ -112,7 +134,7 @@ pub fn mapping_ui(
             .show(ui, |ui| override_editor_ui(ui, session, view, commands));
     }
 
-    let rows = rows(inspection, session.mapping());
+    let rows = rows(inspection, session.mapping(), answer);
     let assigned: BTreeSet<&str> = rows.iter().map(|r| r.entry.field.as_str()).collect();
     let loose: Vec<&Diagnostic> = inspection
         .diagnostics
@@ -222,13 +244,23 @@ fn controls_ui(
 }
 
 /// The trace entries with their findings.
-fn rows<'a>(inspection: &'a Inspection, mapping: &Mapping) -> Vec<Row<'a>> {
+fn rows<'a>(
+    inspection: &'a Inspection,
+    mapping: &Mapping,
+    answer: Option<&'a EventOutcome>,
+) -> Vec<Row<'a>> {
     inspection
         .trace
         .iter()
         .map(|entry| {
             let canonical = canonical_path(&entry.field);
             Row {
+                answer: answer.filter(|answer| {
+                    [&answer.error_message, &answer.warning_message]
+                        .into_iter()
+                        .flatten()
+                        .any(|message| names_field(message, &entry.field))
+                }),
                 entry,
                 diagnostics: inspection
                     .diagnostics
@@ -344,6 +376,23 @@ fn row_ui(
                 cell(ui, widths.sent, |ui| sent_ui(ui, entry));
                 cell(ui, widths.actions, |ui| actions_ui(ui, entry, commands));
             });
+            if let Some(answer) = row.answer {
+                // Pinterest's own words about this field, under the row they are about.
+                let (glyph, word, severity) = super::send_panel::answer_parts(answer);
+                let message = [&answer.error_message, &answer.warning_message]
+                    .into_iter()
+                    .flatten()
+                    .find(|message| names_field(message, &entry.field))
+                    .map_or("", String::as_str);
+                let color = severity.map_or(visuals.strong_text_color(), |s| {
+                    theme::severity_color(&visuals, s)
+                });
+                ui.horizontal_wrapped(|ui| {
+                    ui.add_space(widths.icon + 4.0);
+                    ui.label(RichText::new(glyph).color(color));
+                    ui.label(RichText::new(format!("Pinterest ({word}): {message}")).color(color));
+                });
+            }
             for diagnostic in &row.diagnostics {
                 ui.horizontal_wrapped(|ui| {
                     ui.add_space(widths.icon + 4.0);
@@ -516,5 +565,31 @@ fn actions_ui(ui: &mut Ui, entry: &TraceEntry, commands: &mut Vec<Command>) {
     .clicked()
     {
         commands.push(Command::SelectField(entry.field.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_field;
+
+    #[test]
+    fn pinterest_messages_name_fields() {
+        assert!(names_field(
+            "Invalid user_data.em parameter",
+            "user_data.em"
+        ));
+        assert!(names_field(
+            "Invalid event_timestamp parameter. Given timestamp is in the past",
+            "event_time"
+        ));
+        assert!(!names_field(
+            "Invalid user_data.em_sha parameter",
+            "user_data.em"
+        ));
+        assert!(!names_field("Invalid user_data.em parameter", "em"));
+        assert!(names_field(
+            "custom_data.value must be a string.",
+            "custom_data.value"
+        ));
     }
 }

@@ -68,7 +68,10 @@ pub fn app_ui(ui: &mut Ui, app: &mut App) {
             details::details_ui(ui, session, state, view, last_send, commands);
         });
     CentralPanel::default().show(ui, |ui| {
-        mapping_table::mapping_ui(ui, session, state, view, commands);
+        let answer = last_send
+            .zip(view.selected)
+            .and_then(|(last, position)| last.event(position));
+        mapping_table::mapping_ui(ui, session, state, view, answer, commands);
     });
 
     event_names::event_names_window(ui, session, view, commands);
