@@ -66,7 +66,7 @@ struct Row<'a> {
 }
 
 /// Whether Pinterest's `message` names `field` (`Invalid user_data.em parameter`); its own
-/// name for event_time is `event_timestamp`.
+/// name for `event_time` is `event_timestamp`.
 fn names_field(message: &str, field: &str) -> bool {
     let message = message.to_lowercase();
     let field = field.to_lowercase();
