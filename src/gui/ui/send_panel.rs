@@ -177,13 +177,36 @@ fn request_ui(
         }
         _ => String::new(),
     };
+    // Waits between attempts are part of what the user waited for.
+    let waited: std::time::Duration = request
+        .attempts
+        .iter()
+        .filter_map(|attempt| attempt.wait_before_next)
+        .sum();
+    let attempts = match request.attempts.len() {
+        0 | 1 => String::new(),
+        n => format!(
+            " · {n} attempts, {} ms with waits",
+            (request.duration + waited).as_millis()
+        ),
+    };
+    // Counts Pinterest gave do not make an answer tied to the events: say when it is not.
+    let untied = request.indexes.iter().any(|&index| {
+        last.event(index)
+            .is_some_and(|outcome| outcome.result == EventResult::Unknown)
+    });
+    let untied_note = if untied {
+        " · answer not tied to the events"
+    } else {
+        ""
+    };
     let title = format!(
-        "Request {}: {status} · {} events · {} ms{counts}",
+        "Request {}: {status} · {} events · {} ms{counts}{attempts}{untied_note}",
         number + 1,
         request.num_events,
         request.duration.as_millis()
     );
-    let ok = request.http_status == Some(200);
+    let ok = request.http_status == Some(200) && !untied;
     let title = if ok {
         RichText::new(title)
     } else {
