@@ -31,11 +31,15 @@ pub struct LastSend {
     /// Pinterest's answers, per event and per request.
     pub outcome: SendOutcome,
 
-    /// The session generation the payloads came from.
-    pub generation: u64,
-
     /// The session's events epoch when the send started ([`super::session::Session::events_epoch`]).
     pub events_epoch: u64,
+
+    /// The mapping the payloads came from, with test mode set: switching the mode does not
+    /// change what an event is sent as.
+    pub mapping: crate::core::mapping::Mapping,
+
+    /// How many events were loaded.
+    pub events_len: usize,
 }
 
 impl SendState {
@@ -51,6 +55,14 @@ impl LastSend {
     /// or replaced since the send started, whatever their number.
     pub fn is_about(&self, session: &super::session::Session) -> bool {
         self.events_epoch == session.events_epoch()
+    }
+
+    /// Whether the events and mapping are still those of the send, test mode aside: then the
+    /// answers are about what the screen shows.
+    pub fn is_current(&self, session: &super::session::Session) -> bool {
+        self.is_about(session)
+            && self.events_len == session.events().len()
+            && self.mapping == mapping_sent(session.mapping())
     }
 
     /// The answer for the event at input position `index`.
@@ -145,8 +157,9 @@ impl App {
         }
 
         let total = plan.events_planned();
-        let generation = self.session.generation();
         let events_epoch = self.session.events_epoch();
+        let mapping = mapping_sent(self.session.mapping());
+        let events_len = self.session.events().len();
         let label = format!(
             "Sending {total} {} events",
             if test { "test" } else { "live" }
@@ -176,8 +189,9 @@ impl App {
                     plan,
                     endpoint,
                     outcome,
-                    generation,
                     events_epoch,
+                    mapping,
+                    events_len,
                 })))
             });
     }
@@ -255,6 +269,13 @@ impl App {
         );
         self.send.last = Some(last);
     }
+}
+
+/// A mapping as far as what an event is sent as: test mode set, whatever it was.
+fn mapping_sent(mapping: &crate::core::mapping::Mapping) -> crate::core::mapping::Mapping {
+    let mut mapping = mapping.clone();
+    mapping.settings.send_as_test_request = true;
+    mapping
 }
 
 /// The progress stage in a few words.

@@ -751,6 +751,13 @@ fn sending_in_test_mode_puts_pinterests_answers_on_the_events() {
     harness.get_by_label("Invalid event_time");
     // And on the row of the field it names.
     harness.get_by_label("Pinterest (failed): Invalid event_time");
+
+    // Going live and back changes nothing an event is sent as: the answers stay current.
+    harness.state_mut().push(Command::ConfirmLive);
+    harness.run();
+    harness.state_mut().push(Command::TestMode);
+    harness.run();
+    assert!(harness.query_by_label_contains("changed since").is_none());
     harness.get_by_label_contains("Request 1: HTTP 200");
 
     // The token is in no message, nothing persisted and no exported config.

@@ -146,7 +146,7 @@ fn last_send_ui(ui: &mut Ui, session: &Session, last: &LastSend, commands: &mut 
                 ui.visuals().warn_fg_color,
                 "These answers are about events that are no longer loaded, so they are shown only here",
             );
-        } else if last.generation != session.generation() {
+        } else if !last.is_current(session) {
             ui.weak("(the mapping or events changed since; send again to see answers for them)");
         }
     });

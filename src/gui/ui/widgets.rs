@@ -21,10 +21,13 @@ pub fn is_sha256(text: &str) -> bool {
     crate::core::hash::digest_shape(text) == crate::core::hash::DigestShape::Sha256
 }
 
-/// The value sent, as shown in a cell: hashes shortened, one-element arrays unwrapped.
+/// The value sent, as shown in a cell: hashes shortened, a hashed field's one-element array
+/// unwrapped.
 pub fn sent_short(value: &Value) -> String {
     match value {
-        Value::Array(items) if items.len() == 1 => {
+        // A hashed field's one-element list shows as its hash; other lists (content_ids)
+        // show as the lists they are.
+        Value::Array(items) if items.len() == 1 && items[0].as_str().is_some_and(is_sha256) => {
             items.first().map_or_else(String::new, sent_short)
         }
         Value::String(text) if is_sha256(text) => {
@@ -119,5 +122,6 @@ mod tests {
         assert_eq!(sent_full(&json!("12.5")), "12.5");
         assert_eq!(sent_short(&json!(3)), "3");
         assert_eq!(sent_short(&json!(["a", "b"])), "[\"a\",\"b\"]");
+        assert_eq!(sent_short(&json!(["sku-1"])), "[\"sku-1\"]");
     }
 }
