@@ -75,16 +75,16 @@ pub fn events_list_ui(
         .sense(Sense::click())
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(Align::Center))
-        .column(Column::exact(46.0))
+        .column(Column::exact(42.0))
         .column(
-            Column::initial(112.0)
-                .at_least(60.0)
+            Column::initial(100.0)
+                .at_least(56.0)
                 .clip(true)
                 .resizable(true),
         )
         .column(
-            Column::initial(96.0)
-                .at_least(60.0)
+            Column::initial(86.0)
+                .at_least(56.0)
                 .clip(true)
                 .resizable(true),
         );

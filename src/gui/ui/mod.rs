@@ -53,7 +53,7 @@ pub fn app_ui(ui: &mut Ui, app: &mut App) {
     let window_width = ui.available_width();
     Panel::left("events")
         .resizable(true)
-        .default_size(300.0)
+        .default_size(330.0)
         .min_size(180.0)
         .max_size((window_width * 0.25).max(180.0))
         .show(ui, |ui| {
