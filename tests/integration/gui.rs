@@ -34,6 +34,14 @@ fn inspections(harness: &Harness<'_, App>) -> Vec<Inspection> {
     harness.state().session().inspections().to_vec()
 }
 
+/// Focuses the field named `label` and types `text` into it.
+fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.run();
+    harness.get_by_label(label).type_text(text);
+    harness.run();
+}
+
 fn codes(inspection: &Inspection) -> Vec<Code> {
     inspection.diagnostics.iter().map(|d| d.code).collect()
 }
@@ -691,10 +699,7 @@ fn sending_in_test_mode_puts_pinterests_answers_on_the_events() {
         .create();
 
     // Without an advertiser id nothing is sent, and the panel says why.
-    harness.get_by_label("Access token").focus();
-    harness.run();
-    harness.get_by_label("Access token").type_text(FAKE_TOKEN);
-    harness.run();
+    type_into(&mut harness, "Access token", FAKE_TOKEN);
     harness.get_by_label("Send test events").click();
     harness.run();
     harness.get_by_label_contains("advertiser id is empty");
@@ -726,10 +731,7 @@ fn sending_in_test_mode_puts_pinterests_answers_on_the_events() {
 
     // The refused event is found by Pinterest's word and by its message.
     let failed = sendable[1];
-    harness.get_by_label("Filter events").focus();
-    harness.run();
-    harness.get_by_label("Filter events").type_text("failed");
-    harness.run();
+    type_into(&mut harness, "Filter events", "failed");
     assert_eq!(harness.state().view().filtered, [failed]);
     for _ in 0.."failed".len() {
         harness.key_press(egui::Key::Backspace);
@@ -930,10 +932,7 @@ fn the_hash_checker_names_the_mistake_behind_a_wrong_hash() {
     harness.run();
     harness.get_by_label("ph (phone)").click();
     harness.run();
-    harness.get_by_label("Value").focus();
-    harness.run();
-    harness.get_by_label("Value").type_text("+33 6 12 34 56 78");
-    harness.run();
+    type_into(&mut harness, "Value", "+33 6 12 34 56 78");
     harness.get_by_label(&sha256_hex("33612345678"));
 
     // The hash a setup that keeps the + would send.
@@ -978,12 +977,11 @@ fn pasted_events_are_added_to_the_list() {
     let loaded = harness.state().session().events().len();
     harness.get_by_label("Paste events…").click();
     harness.run();
-    harness.get_by_label("Pasted events").focus();
-    harness.run();
-    harness.get_by_label("Pasted events").type_text(
+    type_into(
+        &mut harness,
+        "Pasted events",
         "[{\"event_name\": \"search\", \"search_term\": \"tent\"}, {\"event_name\": \"sign_up\"}]",
     );
-    harness.run();
     harness.get_by_label("Load pasted events").click();
     harness.run();
     assert_eq!(harness.state().session().events().len(), loaded + 2);
@@ -1034,10 +1032,7 @@ fn settings_that_are_not_valid_never_reach_the_mapping() {
     assert_eq!(harness.query_all_by_label("⚠ not valid").count(), 2);
 
     // Send refuses what the field shows, rather than any other id.
-    harness.get_by_label("Access token").focus();
-    harness.run();
-    harness.get_by_label("Access token").type_text(FAKE_TOKEN);
-    harness.run();
+    type_into(&mut harness, "Access token", FAKE_TOKEN);
     harness.get_by_label("Send test events").click();
     harness.run();
     harness.get_by_label_contains("must be the ad account number");

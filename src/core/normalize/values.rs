@@ -1309,7 +1309,7 @@ fn is_product_code(after_00: &[char]) -> bool {
 }
 
 fn north_american_phone_at(rest: &[char]) -> bool {
-    // (NXX) NXX-XXXX: three digits in brackets, then seven in groups.
+    // (650) 555-1212: three digits in brackets, then seven in groups.
     let shape_ok = rest.len() >= 5
         && rest
             .get(1..4)
