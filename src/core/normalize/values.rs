@@ -36,21 +36,16 @@ pub fn text(raw: &Value) -> Normalized<String> {
     match raw {
         // No letter or digit (`" - "`, a lone zero-width space): not a value to send, even
         // when no other source has one.
-        Value::String(text)
-            if !super::without_invisible(text)
-                .chars()
-                .any(char::is_alphanumeric) =>
-        {
-            Normalized::dropped(
-                Vec::new(),
-                Finding::new(
-                    Code::NormalizeEmpty,
-                    format!(
-                        "{text:?} has no letter or digit, so it normalizes to nothing; the field is dropped"
-                    ),
+        // (Invisible characters are neither, so the text is tested as it is.)
+        Value::String(text) if !text.chars().any(char::is_alphanumeric) => Normalized::dropped(
+            Vec::new(),
+            Finding::new(
+                Code::NormalizeEmpty,
+                format!(
+                    "{text:?} has no letter or digit, so it normalizes to nothing; the field is dropped"
                 ),
-            )
-        }
+            ),
+        ),
         Value::String(text) => Normalized::ok(text.clone(), Vec::new()),
         Value::Number(number) => {
             let text = number_text(number);
