@@ -309,7 +309,14 @@ fn money(payload: &Value, diagnostics: &mut Vec<Diagnostic>) {
         .iter()
         .filter_map(|item| item.get("quantity").and_then(Value::as_i64))
         .sum();
-    if let Some(num_items) = custom.get("num_items").and_then(Value::as_i64)
+    // Only where Pinterest counts items (checkouts and carts); on a product page view the
+    // quantity is what the visitor picked, and the count is of no consequence.
+    let counts_items = matches!(
+        payload["event_name"].as_str(),
+        Some("checkout" | "add_to_cart")
+    );
+    if counts_items
+        && let Some(num_items) = custom.get("num_items").and_then(Value::as_i64)
         && usize::try_from(num_items).ok() == Some(contents.len())
         && quantities > num_items
     {

@@ -1228,6 +1228,21 @@ mod tests {
     }
 
     #[test]
+    fn item_counts_are_checked_only_where_pinterest_counts_items() {
+        let viewed = run(json!({
+            "event_name": "view_item",
+            "context": {"event_id": "e1", "event_timestamp": 1_744_955_000_000_u64},
+            "user": {"email": "jane@example.com"},
+            "items": [{"id": "sku1", "quantity": 2, "product": {"price": 10}}],
+        }));
+        assert!(
+            !codes(&viewed).contains(&"num_items.lines"),
+            "{:?}",
+            codes(&viewed)
+        );
+    }
+
+    #[test]
     fn opt_out_type_flags_are_upper_cased() {
         let inspection = run(json!({
             "event_name": "purchase",
