@@ -124,6 +124,7 @@ impl App {
         let stored = cc.storage.and_then(|storage| storage.get_string(STATE_KEY));
         let restored = state::restore(stored.as_deref());
         cc.egui_ctx.set_fonts(super::theme::font_definitions());
+        super::theme::legible_visuals(&cc.egui_ctx);
         let clock = options.now.map_or(Clock::Now, Clock::Fixed);
 
         let mut app = Self {
