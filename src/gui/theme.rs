@@ -70,8 +70,17 @@ pub fn mode_colors(visuals: &Visuals, live: bool) -> (Color32, Color32) {
     (fill, text_on(fill))
 }
 
-/// Black or white, whichever contrasts more with `fill` (WCAG relative luminance).
+/// Black or white, whichever contrasts more with `fill`.
 fn text_on(fill: Color32) -> Color32 {
+    if contrast(fill, Color32::BLACK) >= contrast(fill, Color32::WHITE) {
+        Color32::BLACK
+    } else {
+        Color32::WHITE
+    }
+}
+
+/// WCAG relative luminance of an sRGB colour.
+fn luminance(color: Color32) -> f32 {
     let linear = |channel: u8| {
         let c = f32::from(channel) / 255.0;
         if c <= 0.039_28 {
@@ -80,14 +89,13 @@ fn text_on(fill: Color32) -> Color32 {
             ((c + 0.055) / 1.055).powf(2.4)
         }
     };
-    let luminance =
-        0.2126 * linear(fill.r()) + 0.7152 * linear(fill.g()) + 0.0722 * linear(fill.b());
-    // Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05); equal at 0.179.
-    if luminance > 0.179 {
-        Color32::BLACK
-    } else {
-        Color32::WHITE
-    }
+    0.2126 * linear(color.r()) + 0.7152 * linear(color.g()) + 0.0722 * linear(color.b())
+}
+
+/// WCAG contrast ratio of two colours, from 1:1 to 21:1.
+fn contrast(a: Color32, b: Color32) -> f32 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// Error and warning colours that read well on both themes' backgrounds and on the tinted
@@ -127,23 +135,6 @@ pub fn font_definitions() -> egui::FontDefinitions {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn luminance(color: Color32) -> f32 {
-        let linear = |channel: u8| {
-            let c = f32::from(channel) / 255.0;
-            if c <= 0.039_28 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * linear(color.r()) + 0.7152 * linear(color.g()) + 0.0722 * linear(color.b())
-    }
-
-    fn contrast(a: Color32, b: Color32) -> f32 {
-        let (la, lb) = (luminance(a), luminance(b));
-        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-    }
 
     #[test]
     fn findings_read_well_on_both_themes() {

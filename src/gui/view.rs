@@ -40,6 +40,11 @@ pub struct OverrideDraft {
 
     /// Why the draft cannot be applied.
     pub error: Option<String>,
+
+    /// The last constant checked against the config loader's rules: its text, the session
+    /// generation it was checked in, and the outcome. The check inspects a probe event, so
+    /// it runs when the constant or the mapping changes, not on every frame.
+    pub constant_check: Option<(String, u64, Result<(), String>)>,
 }
 
 impl OverrideDraft {

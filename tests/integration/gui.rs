@@ -34,6 +34,16 @@ fn inspections(harness: &Harness<'_, App>) -> Vec<Inspection> {
     harness.state().session().inspections().to_vec()
 }
 
+/// The path prompt that is open, after a command that should open it.
+fn open_prompt(harness: &Harness<'static, App>) -> pinspect::gui::view::PathPrompt {
+    harness
+        .state()
+        .view()
+        .path_prompt
+        .clone()
+        .expect("the path prompt is open")
+}
+
 /// Focuses the field named `label` and types `text` into it.
 fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
     harness.get_by_label(label).focus();
@@ -497,12 +507,7 @@ fn a_failed_save_keeps_the_typed_path_and_names_the_folder() {
         .push(Command::SaveConfig(target.clone()));
     harness.run();
 
-    let prompt = harness
-        .state()
-        .view()
-        .path_prompt
-        .as_ref()
-        .expect("the prompt is back");
+    let prompt = open_prompt(&harness);
     assert_eq!(prompt.text, target.display().to_string());
     let note = prompt.note.clone().unwrap_or_default();
     assert!(note.contains("does not exist"), "{note}");
@@ -516,11 +521,8 @@ fn a_constant_the_config_loader_refuses_cannot_be_applied() {
     harness.run();
     harness.get_by_label("Constant").click();
     harness.run();
-    harness.get_by_label("Constant value").focus();
-    harness.run();
     // A boolean where an e-mail goes: the loader refuses it, so the editor must too.
-    harness.get_by_label("Constant value").type_text("true");
-    harness.run();
+    type_into(&mut harness, "Constant value", "true");
     assert!(
         harness
             .get_by_label("Apply override")
@@ -551,12 +553,7 @@ fn saving_over_a_file_asks_first() {
         .push(Command::SaveConfig(target.clone()));
     harness.run();
 
-    let prompt = harness
-        .state()
-        .view()
-        .path_prompt
-        .clone()
-        .expect("the prompt asks");
+    let prompt = open_prompt(&harness);
     assert!(prompt.replace);
     let note = prompt.note.unwrap_or_default();
     assert!(note.contains("is not a mapping config"), "{note}");

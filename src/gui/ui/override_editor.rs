@@ -84,12 +84,25 @@ pub fn override_editor_ui(
 
     // A constant is checked the way a config import checks it, so that nothing applied here
     // makes an export (or the saved state) that pinspect itself would refuse.
-    let parsed = draft.to_override().and_then(|over| match &over {
-        FieldOverride::Const(value) => {
-            crate::core::config::check_constant(mapping, &field, value).map(|_| over.clone())
+    let generation = session.generation();
+    let parsed = match draft.to_override() {
+        Ok(FieldOverride::Const(value)) => {
+            let text = draft.constant.trim().to_owned();
+            let cached = draft
+                .constant_check
+                .as_ref()
+                .filter(|(checked, at, _)| *checked == text && *at == generation)
+                .map(|(_, _, outcome)| outcome.clone());
+            let outcome = cached.unwrap_or_else(|| {
+                let outcome =
+                    crate::core::config::check_constant(mapping, &field, &value).map(|_| ());
+                draft.constant_check = Some((text, generation, outcome.clone()));
+                outcome
+            });
+            outcome.map(|()| FieldOverride::Const(value))
         }
-        FieldOverride::Sources(_) | FieldOverride::Skip => Ok(over),
-    });
+        other => other,
+    };
     draft.error = parsed.as_ref().err().cloned();
     if let Some(error) = &draft.error {
         ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
