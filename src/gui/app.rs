@@ -679,8 +679,17 @@ impl App {
         };
         if size <= BACKGROUND_BYTES {
             let name = path.display().to_string();
-            if let Ok(text) = std::fs::read_to_string(&path)
-                && looks_like_mapping_config(&text)
+            // Read once: the same bytes are told apart (config or events) and parsed.
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(err) => {
+                    let source_name = name.clone();
+                    self.after_load(ctx, &name, Err(LoadError::Io { source_name, err }));
+                    return;
+                }
+            };
+            if let Ok(text) = std::str::from_utf8(&bytes)
+                && looks_like_mapping_config(text)
             {
                 // Opened with the wrong button: it is a mapping, so import it as one.
                 self.notify(
@@ -690,10 +699,10 @@ impl App {
                         "{name} is a mapping config, not events; it is imported as the mapping"
                     ),
                 );
-                self.import_config_text(ctx, &name, &text, Some(&path));
+                self.import_config_text(ctx, &name, text, Some(&path));
                 return;
             }
-            let result = load_file(&path);
+            let result = parse_bytes(&name, &bytes);
             // Only files that loaded are worth offering again.
             if result.is_ok() {
                 state::remember(&mut self.state.recent_files, &path);

@@ -60,9 +60,19 @@ impl LastSend {
     /// Whether the events and mapping are still those of the send, test mode aside: then the
     /// answers are about what the screen shows.
     pub fn is_current(&self, session: &super::session::Session) -> bool {
+        // Drawn every frame: compared in place, without copying the mapping.
+        let now = session.mapping();
+        let sent = &self.mapping;
         self.is_about(session)
             && self.events_len == session.events().len()
-            && self.mapping == mapping_sent(session.mapping())
+            && sent.preset == now.preset
+            && sent.event_names == now.event_names
+            && sent.fields == now.fields
+            && sent.settings
+                == crate::core::settings::Settings {
+                    send_as_test_request: true,
+                    ..now.settings.clone()
+                }
     }
 
     /// The answer for the event at input position `index`.
